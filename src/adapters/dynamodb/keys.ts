@@ -1,0 +1,23 @@
+/** Key builders for every item in the table (SPEC section 4). The only place key strings are spelled. */
+export const keys = {
+  profile: (userId: string) => ({ PK: `USER#${userId}`, SK: "PROFILE" }),
+  email: (userId: string, emailId: string) => ({ PK: `USER#${userId}`, SK: `EMAIL#${emailId}` }),
+  emailIndex: (normalized: string, userId: string) => ({
+    GSI1PK: `EMAIL#${normalized}`,
+    GSI1SK: `USER#${userId}`,
+  }),
+  emailClaim: (normalized: string) => ({ PK: `EMAILCLAIM#${normalized}`, SK: "CLAIM" }),
+  verificationCode: (userId: string, emailId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `CODE#${emailId}`,
+  }),
+  rateLimitWindow: (scope: string, key: string, windowStart: number) => ({
+    PK: `RATELIMIT#${scope}#${key}`,
+    SK: `WINDOW#${windowStart}`,
+  }),
+  outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "EVENT" }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,
+  emailSortPrefix: "EMAIL#",
+  outboxPartitionPrefix: "OUTBOX#",
+} as const;

@@ -1,0 +1,54 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DomainError } from "../../domain/errors.js";
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
+
+/**
+ * One element of a transaction, built by a named function (putEmail, putEmailClaim, ...).
+ * `onConditionFailed` turns this element's failed condition into the domain's answer, so a
+ * cancelled transaction says *which* rule was broken.
+ */
+export interface NamedItem {
+  name: string;
+  item: TransactItem;
+  onConditionFailed?: (oldItem: Record<string, unknown> | undefined) => DomainError;
+}
+
+export interface TransactOptions {
+  /** Passed through for the benchmark; returns consumed capacity when set. */
+  returnConsumedCapacity?: boolean;
+}
+
+/** Runs one TransactWriteItems; maps the first failed condition to its item's domain error. */
+export async function transactWrite(
+  client: DynamoDBDocumentClient,
+  items: readonly NamedItem[],
+): Promise<void> {
+  try {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: items.map((named) => withOldItemOnFailure(named.item)),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    for (const [index, reason] of reasons.entries()) {
+      if (reason.Code !== "ConditionalCheckFailed") continue;
+      const named = items[index];
+      if (named?.onConditionFailed) {
+        throw named.onConditionFailed(reason.Item as Record<string, unknown> | undefined);
+      }
+    }
+    throw error;
+  }
+}
+
+function withOldItemOnFailure(item: TransactItem): TransactItem {
+  const [kind, body] = Object.entries(item)[0] as [string, Record<string, unknown>];
+  if (kind === "ConditionCheck" || !body.ConditionExpression) return item;
+  return { [kind]: { ...body, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } } as TransactItem;
+}

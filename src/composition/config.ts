@@ -1,0 +1,44 @@
+/** Everything the service reads from its environment, read in one place. */
+export interface AppConfig {
+  /** Stage name: dev, staging, prod, local. Goes into every event's metadata.environment. */
+  environment: string;
+  region: string;
+  tableName: string;
+  /** DynamoDB Local's URL; unset in AWS. */
+  dynamoEndpoint?: string;
+  eventBusName: string;
+  /** A local PutEvents endpoint; unset in AWS. */
+  eventBridgeEndpoint?: string;
+  userPoolId: string;
+  /** cognito-local's URL; unset in AWS. */
+  cognitoEndpoint?: string;
+  /** Queue for sign-ups whose profile could not be written; drained by signUpRetryProcessor. */
+  signUpRetryQueueUrl?: string;
+  /** Where the relay sends events that still fail after retries. */
+  eventsDlqUrl?: string;
+  sqsEndpoint?: string;
+  /** "ses" in AWS; "memory" for tests and the local stack. */
+  mailer: "ses" | "memory";
+  mailFrom: string;
+  allowedOrigins: string[];
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const stage = env.STAGE ?? "local";
+  return {
+    environment: stage,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    tableName: env.TABLE_NAME ?? `${stage}-user-service`,
+    dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    eventBusName: env.EVENT_BUS_NAME ?? `${stage}-user-service`,
+    eventBridgeEndpoint: env.EVENTBRIDGE_ENDPOINT || undefined,
+    userPoolId: env.COGNITO_USER_POOL_ID ?? "",
+    cognitoEndpoint: env.COGNITO_ENDPOINT || undefined,
+    signUpRetryQueueUrl: env.SIGNUP_RETRY_QUEUE_URL || undefined,
+    eventsDlqUrl: env.EVENTS_DLQ_URL || undefined,
+    sqsEndpoint: env.SQS_ENDPOINT || undefined,
+    mailer: env.MAILER === "ses" ? "ses" : "memory",
+    mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,76 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "../adapters/dynamodb/client.js";
+import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js";
+import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
+import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
+import { createSesMailer } from "../adapters/mailer/sesMailer.js";
+import type { EventContext } from "../domain/events.js";
+import { systemClock, type Clock } from "../ports/clock.js";
+import type { EmailStore } from "../ports/emailStore.js";
+import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
+import type { Mailer } from "../ports/mailer.js";
+import type { ProfileStore } from "../ports/profileStore.js";
+import { configFromEnv, type AppConfig } from "./config.js";
+
+/** The dependency graph. Use cases take the slice they need: `Pick<Services, "profiles" | "clock">`. */
+export interface Services {
+  config: AppConfig;
+  db: DynamoDBDocumentClient;
+  profiles: ProfileStore;
+  emails: EmailStore;
+  mailer: Mailer;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** Adapters a caller may swap (tests: a fixed clock; the local stack: its own mailbox). */
+export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids">>;
+
+/**
+ * The one composition root: Lambda entry points, the local stack, the benchmark and the
+ * integration tests all build the graph here, differing only in configuration and overrides.
+ */
+export function createServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
+  const db = createDocumentClient({
+    tableName: config.tableName,
+    region: config.region,
+    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+  });
+  return {
+    config,
+    db,
+    profiles: createDynamoProfileStore(db, config.tableName),
+    emails: createDynamoEmailStore(db, config.tableName),
+    mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? uuidGenerator,
+  };
+}
+
+let current: Services | undefined;
+
+/** The process-wide graph for Lambda entry points, built on first use from the environment. */
+export function getServices(): Services {
+  current ??= createServices(configFromEnv());
+  return current;
+}
+
+/** Replaces the process-wide graph (local stack, tests); returns the previous one. */
+export function setServices(services: Services | undefined): Services | undefined {
+  const previous = current;
+  current = services;
+  return previous;
+}
+
+/** What createEvent needs, for one request. */
+export function eventContext(
+  services: Pick<Services, "config" | "clock" | "ids">,
+  correlationId: string,
+): EventContext {
+  return {
+    correlationId,
+    environment: services.config.environment,
+    now: services.clock.now().toISOString(),
+    newId: () => services.ids.newId(),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Typed domain errors. Each carries only domain meaning; the HTTP status and body
+ * are decided in exactly one place: src/http/errorResponse.ts.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Request is malformed or fails a rule on its fields (400). */
+export class ValidationError extends DomainError {
+  constructor(
+    message = "Request validation failed",
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The JSON body cannot be parsed (400). */
+export class MalformedBodyError extends DomainError {
+  constructor() {
+    super("Request body is not valid JSON");
+  }
+}
+
+/** The body exceeds the size limit (413). */
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super(`Request body exceeds ${limitBytes} bytes`);
+  }
+}
+
+/** No verified caller identity (401). */
+export class UnauthorizedError extends DomainError {
+  constructor(message = "Unauthorized") {
+    super(message);
+  }
+}
+
+/** The caller is not allowed to do this (403). */
+export class ForbiddenError extends DomainError {
+  constructor(message = "Forbidden") {
+    super(message);
+  }
+}
+
+/** Writes by suspended or deleted users (403). */
+export class AccountNotActiveError extends DomainError {
+  constructor() {
+    super("Account is not active");
+  }
+}
+
+/** Sensitive operation without a sign-in in the last 15 minutes (403). */
+export class RecentSignInRequiredError extends DomainError {
+  constructor() {
+    super("Recent sign-in required");
+  }
+}
+
+/** Missing, or not the caller's: the same answer either way (404). */
+export class NotFoundError extends DomainError {
+  constructor(what = "Resource") {
+    super(`${what} not found`);
+  }
+}
+
+/** Unknown route or method (404 / 405). */
+export class RouteNotFoundError extends DomainError {
+  constructor(method: string, path: string) {
+    super(`No route for ${method} ${path}`);
+  }
+}
+
+/** A write lost an optimistic-locking race (409). */
+export class ConcurrentModificationError extends DomainError {
+  constructor() {
+    super("Resource was modified. Please refresh and try again.");
+  }
+}
+
+/** Address already claimed, by anyone (409); the same message for own and others' addresses. */
+export class EmailNotAvailableError extends DomainError {
+  constructor() {
+    super("Email address is not available");
+  }
+}
+
+/** If-Match carried a stale ETag (412). */
+export class PreconditionFailedError extends DomainError {
+  constructor() {
+    super("Resource has changed since it was read (If-Match does not match)");
+  }
+}
+
+/** Idempotency-Key reused with another body (422). */
+export class IdempotencyKeyMismatchError extends DomainError {
+  constructor() {
+    super("Idempotency-Key was already used with a different request");
+  }
+}
+
+/** A request with this Idempotency-Key is still being processed (409). */
+export class IdempotencyInProgressError extends DomainError {
+  constructor() {
+    super("A request with this Idempotency-Key is already in progress");
+  }
+}
+
+/** At most five addresses per user (429). */
+export class EmailLimitReachedError extends DomainError {
+  constructor(readonly limit: number) {
+    super(`Maximum of ${limit} email addresses reached`);
+  }
+}
+
+/** Verification codes sent too often, or too many wrong attempts (429). */
+export class RateLimitExceededError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Verification limit reached. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`,
+  ) {
+    super(message);
+  }
+}
+
+export class CannotDeletePrimaryEmailError extends DomainError {
+  constructor() {
+    super("Cannot delete primary email. Set another email as primary first.");
+  }
+}
+
+export class CannotDeleteLastEmailError extends DomainError {
+  constructor() {
+    super("Cannot delete last email. Account must have at least one email.");
+  }
+}
+
+export class EmailNotVerifiedError extends DomainError {
+  constructor() {
+    super("Email must be verified before setting as primary");
+  }
+}
+
+export class EmailAlreadyVerifiedError extends DomainError {
+  constructor() {
+    super("Email is already verified");
+  }
+}
+
+export class InvalidVerificationCodeError extends DomainError {
+  constructor() {
+    super("Invalid or expired verification code");
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * CORS headers for an allowed origin. Origins come from configuration (ALLOWED_ORIGINS,
+ * comma separated); "*" is accepted only when configured, never a default.
+ */
+export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
+  const allowAll = allowedOrigins.includes("*");
+  if (!origin && !allowAll) return {};
+  if (!allowAll && (!origin || !allowedOrigins.includes(origin))) return {};
+  return {
+    "Access-Control-Allow-Origin": allowAll ? "*" : (origin as string),
+    "Access-Control-Allow-Credentials": allowAll ? "false" : "true",
+    "Access-Control-Expose-Headers":
+      "ETag, X-Correlation-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After",
+    ...(allowAll ? {} : { Vary: "Origin" }),
+  };
+}

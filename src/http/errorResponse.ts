@@ -1,0 +1,86 @@
+import * as E from "../domain/errors.js";
+
+/** The spec's error body, for every error the service or gateway returns. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: E.FieldIssue[];
+  requestId: string;
+  retryAfter?: number;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  413: "Payload Too Large",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+/** The one mapping from domain errors to HTTP status codes. */
+const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>([
+  [E.ValidationError, 400],
+  [E.MalformedBodyError, 400],
+  [E.CannotDeletePrimaryEmailError, 400],
+  [E.CannotDeleteLastEmailError, 400],
+  [E.EmailNotVerifiedError, 400],
+  [E.EmailAlreadyVerifiedError, 400],
+  [E.InvalidVerificationCodeError, 400],
+  [E.UnauthorizedError, 401],
+  [E.ForbiddenError, 403],
+  [E.AccountNotActiveError, 403],
+  [E.RecentSignInRequiredError, 403],
+  [E.NotFoundError, 404],
+  [E.RouteNotFoundError, 404],
+  [E.ConcurrentModificationError, 409],
+  [E.EmailNotAvailableError, 409],
+  [E.IdempotencyInProgressError, 409],
+  [E.PreconditionFailedError, 412],
+  [E.PayloadTooLargeError, 413],
+  [E.IdempotencyKeyMismatchError, 422],
+  [E.EmailLimitReachedError, 429],
+  [E.RateLimitExceededError, 429],
+]);
+
+export function statusFor(error: unknown): number {
+  if (error instanceof E.DomainError) {
+    for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
+  }
+  return 500;
+}
+
+export function errorBody(statusCode: number, message: string, requestId: string, details?: E.FieldIssue[]): ErrorBody {
+  return {
+    statusCode,
+    error: STATUS_TEXT[statusCode] ?? "Error",
+    message,
+    ...(details && details.length > 0 ? { details } : {}),
+    requestId,
+  };
+}
+
+/** Body and extra headers for any thrown value; unknown errors never leak their message. */
+export function toErrorResponse(
+  error: unknown,
+  requestId: string,
+): { statusCode: number; body: ErrorBody; headers: Record<string, string> } {
+  const statusCode = statusFor(error);
+  if (statusCode === 500 || !(error instanceof E.DomainError)) {
+    return { statusCode: 500, body: errorBody(500, "Internal server error", requestId), headers: {} };
+  }
+  const details = error instanceof E.ValidationError ? error.details : undefined;
+  const body = errorBody(statusCode, error.message, requestId, details);
+  const headers: Record<string, string> = {};
+  if (error instanceof E.RateLimitExceededError) {
+    body.retryAfter = error.retryAfterSeconds;
+    headers["Retry-After"] = String(error.retryAfterSeconds);
+  }
+  return { statusCode, body, headers };
+}

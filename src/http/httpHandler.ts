@@ -1,0 +1,86 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { Caller } from "../domain/caller.js";
+import { isAdmin } from "../domain/caller.js";
+import { ForbiddenError } from "../domain/errors.js";
+import { getServices, type Services } from "../composition/services.js";
+import { logger, metrics, tracer } from "../observability.js";
+import { corsHeaders } from "./cors.js";
+import { toErrorResponse } from "./errorResponse.js";
+import { callerOf, correlationIdOf, header, jsonBodyOf } from "./request.js";
+import type { HttpResult } from "./response.js";
+
+/** What a route sees: the verified caller and the parsed request, nothing of API Gateway. */
+export interface HttpRequest {
+  caller: Caller;
+  correlationId: string;
+  requestId: string;
+  body: unknown;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  header(name: string): string | undefined;
+  /** Lambda context: Powertools idempotency needs it for the remaining time. */
+  lambdaContext: Context;
+}
+
+export type Route = (request: HttpRequest, services: Services) => Promise<HttpResult>;
+
+export interface RouteOptions {
+  /** Callers must be in the `admins` group. */
+  admin?: boolean;
+}
+
+/**
+ * Wraps a route into a Lambda entry point: correlation id, logger/metrics/tracer, caller from
+ * claims, JSON body, and the one error mapping. Routes stay free of API Gateway details.
+ */
+export function httpHandler(route: Route, options: RouteOptions = {}) {
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const services = getServices();
+    const correlationId = correlationIdOf(event);
+    const requestId = event.requestContext.requestId;
+    logger.appendKeys({ correlationId, requestId });
+    const common = {
+      "Content-Type": "application/json",
+      "X-Correlation-Id": correlationId,
+      ...corsHeaders(header(event, "origin"), services.config.allowedOrigins),
+    };
+    try {
+      const caller = callerOf(event);
+      logger.appendKeys({ userId: caller.userId });
+      if (options.admin && !isAdmin(caller)) throw new ForbiddenError("Admin access required");
+      const result = await route(
+        {
+          caller,
+          correlationId,
+          requestId,
+          body: jsonBodyOf(event),
+          pathParameters: event.pathParameters ?? {},
+          query: event.queryStringParameters ?? {},
+          header: (name) => header(event, name),
+          lambdaContext: context,
+        },
+        services,
+      );
+      return {
+        statusCode: result.statusCode,
+        headers: { ...common, ...result.headers },
+        body: result.body === undefined ? "" : JSON.stringify(result.body),
+      };
+    } catch (error) {
+      const { statusCode, body, headers } = toErrorResponse(error, requestId);
+      if (statusCode >= 500) logger.error("Unhandled error", { error: error as Error });
+      else logger.info("Request rejected", { statusCode, reason: (error as Error).name });
+      return { statusCode, headers: { ...common, ...headers }, body: JSON.stringify(body) };
+    } finally {
+      logger.removeKeys(["correlationId", "requestId", "userId"]);
+    }
+  };
+  return middy(base)
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
+}

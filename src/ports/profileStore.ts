@@ -1,0 +1,4 @@
+/** Persistence of profiles and account status (filled in with the profile use cases). */
+export interface ProfileStore {
+  readonly _placeholder?: never;
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { inject } from "vitest";
+import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
+import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
+import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
+import { createServices, setServices, type ServiceOverrides, type Services } from "../../src/composition/services.js";
+
+export interface TestServices extends Services {
+  mailbox: MemoryMailbox;
+}
+
+/**
+ * A fresh table on the shared DynamoDB Local and the real service graph over it. Also installed as
+ * the process-wide graph, so Lambda entry points under test use the same table and mailbox.
+ */
+export async function createTestServices(overrides: ServiceOverrides = {}, config: Partial<AppConfig> = {}): Promise<TestServices> {
+  const endpoint = inject("dynamoEndpoint");
+  const tableName = `test-${randomUUID()}`;
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  await ensureTable(raw, tableName);
+  raw.destroy();
+  const mailbox = new MemoryMailbox();
+  const services = createServices(
+    { ...configFromEnv(), dynamoEndpoint: endpoint, tableName, environment: "test", ...config },
+    { mailer: mailbox, ...overrides },
+  );
+  setServices(services);
+  return { ...services, mailbox };
+}

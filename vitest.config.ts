@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+const quietEnv = {
+  POWERTOOLS_METRICS_DISABLED: "true",
+  POWERTOOLS_TRACE_ENABLED: "false",
+  POWERTOOLS_LOG_LEVEL: "SILENT",
+  AWS_REGION: "us-east-1",
+  AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts"],
+          env: quietEnv,
+        },
+      },
+      {
+        test: {
+          name: "int",
+          include: ["src/**/*.int.test.ts", "test/int/**/*.test.ts"],
+          globalSetup: ["test/support/dynamoGlobalSetup.ts"],
+          setupFiles: ["test/support/intSetup.ts"],
+          env: quietEnv,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
