@@ -4,10 +4,12 @@ import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js
 import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
 import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
 import { createSesMailer } from "../adapters/mailer/sesMailer.js";
+import { createSqsJobQueue } from "../adapters/sqs/sqsJobQueue.js";
 import type { EventContext } from "../domain/events.js";
 import { systemClock, type Clock } from "../ports/clock.js";
 import type { EmailStore } from "../ports/emailStore.js";
 import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
+import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
 import { configFromEnv, type AppConfig } from "./config.js";
@@ -21,10 +23,12 @@ export interface Services {
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
+  /** Sign-ups whose profile the PostConfirmation trigger could not write. */
+  signUpRetryQueue: JobQueue<SignUpJob>;
 }
 
 /** Adapters a caller may swap (tests: a fixed clock; the local stack: its own mailbox). */
-export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids">>;
+export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "signUpRetryQueue">>;
 
 /**
  * The one composition root: Lambda entry points, the local stack, the benchmark and the
@@ -44,6 +48,13 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
+    signUpRetryQueue:
+      overrides.signUpRetryQueue ??
+      createSqsJobQueue<SignUpJob>({
+        region: config.region,
+        ...(config.signUpRetryQueueUrl ? { queueUrl: config.signUpRetryQueueUrl } : {}),
+        ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
+      }),
   };
 }
 

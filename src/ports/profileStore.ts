@@ -1,4 +1,49 @@
-/** Persistence of profiles and account status (filled in with the profile use cases). */
+import type { EmailRecord } from "../domain/email.js";
+import type { DomainEvent } from "../domain/events.js";
+import type { UserProfile } from "../domain/user.js";
+
+export interface ProfileWithEmails {
+  profile: UserProfile;
+  /** Unsorted; callers order them with sortEmails. */
+  emails: EmailRecord[];
+}
+
+/** Who holds an address's uniqueness claim. */
+export interface AddressClaim {
+  userId: string;
+  emailId: string;
+  verified: boolean;
+  /** Epoch seconds after which an unverified claim may be taken over. */
+  releaseAt?: number;
+}
+
+/** Everything a confirmed sign-up writes, in one transaction. */
+export interface NewUser {
+  profile: UserProfile;
+  primaryEmail: EmailRecord;
+  event: DomainEvent<"user.created">;
+  /** Set when another account holds the address unverified: its claim and email item go. */
+  takeOver?: { claim: AddressClaim; event: DomainEvent<"email.removed"> };
+}
+
+/** Persistence of profiles and account status. Every write carries its outbox event. */
 export interface ProfileStore {
-  readonly _placeholder?: never;
+  get(userId: string): Promise<UserProfile | undefined>;
+  /** Profile and its email records in one read of the user's partition. */
+  getWithEmails(userId: string): Promise<ProfileWithEmails | undefined>;
+  /** Owners of email items for a normalized address (GSI1); normally zero or one. */
+  findUserIdsByAddress(address: string): Promise<string[]>;
+  claimOf(address: string): Promise<AddressClaim | undefined>;
+  /**
+   * Writes `next` only if the stored version is still `expectedVersion` (else
+   * ConcurrentModificationError); `requireActive` also refuses non-active accounts.
+   */
+  saveAtVersion(
+    next: UserProfile,
+    expectedVersion: number,
+    event: DomainEvent,
+    options?: { requireActive?: boolean },
+  ): Promise<void>;
+  /** Fails if the profile or the address claim already exists. */
+  createUser(newUser: NewUser): Promise<void>;
 }

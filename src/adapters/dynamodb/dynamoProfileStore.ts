@@ -1,6 +1,113 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ProfileStore } from "../../ports/profileStore.js";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConcurrentModificationError } from "../../domain/errors.js";
+import type { AddressClaim, NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
+import { adjustEmailCount, deleteEmail, putEmail, toEmailRecord, type EmailClaimItem } from "./emailItems.js";
+import { keys } from "./keys.js";
+import { putOutboxEvent } from "./outboxItems.js";
+import { putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
+import { claimAddressAtSignUp } from "./signUpItems.js";
+import { GSI1 } from "./tableDefinition.js";
+import { transactWrite, type NamedItem } from "./transact.js";
 
-export function createDynamoProfileStore(_db: DynamoDBDocumentClient, _tableName: string): ProfileStore {
-  return {};
+export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: string): ProfileStore {
+  /**
+   * Concurrent transactions on one item can be cancelled with TransactionConflict instead of a
+   * failed condition; for the caller both mean the same thing: another write got there first.
+   */
+  const write = async (items: NamedItem[]) => {
+    try {
+      await transactWrite(db, items);
+    } catch (error) {
+      const conflict =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((reason) => reason.Code === "TransactionConflict");
+      throw conflict ? new ConcurrentModificationError() : error;
+    }
+  };
+
+  return {
+    async get(userId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }),
+      );
+      return Item ? toProfile(Item) : undefined;
+    },
+
+    async getWithEmails(userId) {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "PK = :pk",
+            ExpressionAttributeValues: { ":pk": keys.userPartition(userId) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      const profileItem = items.find((item) => item.SK === keys.profile(userId).SK);
+      if (!profileItem) return undefined;
+      const result: ProfileWithEmails = {
+        profile: toProfile(profileItem),
+        emails: items
+          .filter((item) => String(item.SK).startsWith(keys.emailSortPrefix))
+          .map((item) => toEmailRecord(item)),
+      };
+      return result;
+    },
+
+    async findUserIdsByAddress(address) {
+      const { Items } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: "GSI1PK = :pk",
+          ExpressionAttributeValues: { ":pk": keys.emailIndexPartition(address) },
+        }),
+      );
+      return [...new Set((Items ?? []).map((item) => String(item.userId)))];
+    },
+
+    async claimOf(address) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.emailClaim(address), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      const { userId, emailId, verified, releaseAt } = Item as EmailClaimItem;
+      const claim: AddressClaim = { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
+      return claim;
+    },
+
+    async saveAtVersion(next, expectedVersion, event, options = {}) {
+      await write([
+        putProfileAtVersion(tableName, next, expectedVersion, options),
+        putOutboxEvent(tableName, event),
+      ]);
+    },
+
+    async createUser({ profile, primaryEmail, event, takeOver }: NewUser) {
+      const address = primaryEmail.email;
+      const claim = { userId: profile.userId, emailId: primaryEmail.emailId };
+      const items = [
+        putNewProfile(tableName, profile, 1),
+        putEmail(tableName, profile.userId, primaryEmail),
+        claimAddressAtSignUp(tableName, address, claim, takeOver?.claim.emailId),
+        putOutboxEvent(tableName, event),
+      ];
+      if (takeOver) {
+        const stale = takeOver.claim;
+        items.push(
+          deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }),
+          adjustEmailCount(tableName, stale.userId, -1),
+          putOutboxEvent(tableName, takeOver.event),
+        );
+      }
+      await write(items);
+    },
+  };
 }
