@@ -21,6 +21,8 @@ export interface AppConfig {
   mailer: "ses" | "memory";
   mailFrom: string;
   allowedOrigins: string[];
+  /** How far back the reconciliation job looks for Cognito users without a profile (hours). */
+  reconcileWindowHours?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -40,5 +42,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailer: env.MAILER === "ses" ? "ses" : "memory",
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    reconcileWindowHours: Number(env.RECONCILE_WINDOW_HOURS) || undefined,
   };
 }

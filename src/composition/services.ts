@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createCognitoUserDirectory } from "../adapters/cognito/cognitoUserDirectory.js";
 import { createDocumentClient } from "../adapters/dynamodb/client.js";
 import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js";
 import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
@@ -12,6 +13,7 @@ import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
+import type { UserDirectory } from "../ports/userDirectory.js";
 import { configFromEnv, type AppConfig } from "./config.js";
 
 /** The dependency graph. Use cases take the slice they need: `Pick<Services, "profiles" | "clock">`. */
@@ -23,6 +25,8 @@ export interface Services {
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
+  /** Cognito, kept in step with our data by the cognitoSync consumer. */
+  userDirectory: UserDirectory;
   /** Sign-ups whose profile the PostConfirmation trigger could not write. */
   signUpRetryQueue: JobQueue<SignUpJob>;
 }
@@ -48,6 +52,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
+    userDirectory: createCognitoUserDirectory(config),
     signUpRetryQueue:
       overrides.signUpRetryQueue ??
       createSqsJobQueue<SignUpJob>({

@@ -1,0 +1,119 @@
+import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+  paginateListUsers,
+  UserNotFoundException,
+  type UserType,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { logger } from "../../observability.js";
+import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
+
+export interface CognitoDirectoryConfig {
+  region: string;
+  userPoolId: string;
+  /** cognito-local's URL; unset in AWS. */
+  cognitoEndpoint?: string;
+}
+
+/**
+ * Cognito user pool behind the UserDirectory port.
+ *
+ * Usernames: the pool uses email as its username attribute, so Cognito generates each user's
+ * Username and accepts the `sub` wherever an Admin* call takes a Username (AWS: "if username isn't
+ * an alias attribute, this value must be the sub of a local user"; cognito-local looks users up by
+ * Username, then by `sub`). We therefore pass our userId straight through, never the email, which
+ * changes.
+ */
+export function createCognitoUserDirectory(config: CognitoDirectoryConfig): UserDirectory {
+  const local = Boolean(config.cognitoEndpoint);
+  const client = new CognitoIdentityProviderClient({
+    region: config.region,
+    ...(local
+      ? { endpoint: config.cognitoEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
+  });
+  const UserPoolId = config.userPoolId;
+
+  return {
+    async setEmail(userId, email) {
+      // email_verified=true in the same call applies the change at once, even in a pool that keeps
+      // email changes pending until verified: we verified the address before it became primary.
+      await client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId,
+          Username: userId,
+          UserAttributes: [
+            { Name: "email", Value: email },
+            { Name: "email_verified", Value: "true" },
+          ],
+        }),
+      );
+    },
+
+    async disableAndSignOut(userId) {
+      try {
+        // Disable first: it blocks new sign-ins and revokes access tokens; the global sign-out
+        // then revokes refresh tokens, so no session outlives the account.
+        await client.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
+        await globalSignOut(userId);
+      } catch (error) {
+        if (error instanceof UserNotFoundException) {
+          logger.warn("User not in the pool; nothing to disable", { userId });
+          return;
+        }
+        throw error;
+      }
+    },
+
+    async enable(userId) {
+      await client.send(new AdminEnableUserCommand({ UserPoolId, Username: userId }));
+    },
+
+    async listUsersCreatedSince(since) {
+      const found: DirectoryUser[] = [];
+      for await (const page of paginateListUsers({ client, pageSize: 60 }, { UserPoolId })) {
+        for (const user of page.Users ?? []) {
+          const entry = toDirectoryUser(user);
+          if (entry && entry.createdAt >= since) found.push(entry);
+        }
+      }
+      return found;
+    },
+  };
+
+  async function globalSignOut(userId: string): Promise<void> {
+    try {
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
+    } catch (error) {
+      // cognito-local does not implement the call. Only there do we carry on: the user is already
+      // disabled, so no new sign-in or refresh succeeds; tokens already issued live until expiry.
+      if (local && isLocalUnsupported(error)) {
+        logger.warn("Local Cognito has no AdminUserGlobalSignOut; user disabled, tokens not revoked", { userId });
+        return;
+      }
+      throw error;
+    }
+  }
+}
+
+/** cognito-local answers an unimplemented target with HTTP 500 and `__type: "CognitoLocal#Unsupported"`. */
+function isLocalUnsupported(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name.includes("Unsupported") || error.message.includes("Cognito Local unsupported feature");
+}
+
+function toDirectoryUser(user: UserType): DirectoryUser | undefined {
+  const attribute = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;
+  const sub = attribute("sub");
+  if (!sub || !user.UserCreateDate) return undefined;
+  return {
+    userId: sub,
+    email: attribute("email"),
+    status: user.UserStatus ?? "UNKNOWN",
+    enabled: user.Enabled ?? true,
+    createdAt: user.UserCreateDate,
+  };
+}

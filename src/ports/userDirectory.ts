@@ -1,0 +1,30 @@
+/**
+ * The identity provider (Cognito) as this service needs it: keeping the sign-in identity in step
+ * with our data, and listing sign-ups for the reconciliation job. `userId` is always the `sub`.
+ *
+ * Every method is idempotent: the Cognito-sync consumer receives events at least once.
+ */
+export interface DirectoryUser {
+  /** The user's `sub`: our userId. */
+  userId: string;
+  /** The `email` attribute (the sign-in name); undefined only for a user created without one. */
+  email: string | undefined;
+  /** Cognito's UserStatus: CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD, ... */
+  status: string;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface UserDirectory {
+  /** Makes `email` the sign-in name, marked verified (we verified it before it became primary). */
+  setEmail(userId: string, email: string): Promise<void>;
+  /** Blocks sign-in and revokes the user's sessions. A user already gone from the pool is a no-op. */
+  disableAndSignOut(userId: string): Promise<void>;
+  enable(userId: string): Promise<void>;
+  /**
+   * Users created at or after `since`. Cognito's ListUsers cannot filter on creation date and
+   * does not promise an order, so this reads every page of the pool and filters here: the cost
+   * grows with the pool, not with the window.
+   */
+  listUsersCreatedSince(since: Date): Promise<DirectoryUser[]>;
+}
