@@ -80,6 +80,13 @@ export class RouteNotFoundError extends DomainError {
   }
 }
 
+/** Status changes on an account that was deleted: deletion is final (409). */
+export class AccountDeletedError extends DomainError {
+  constructor() {
+    super("Account has been deleted");
+  }
+}
+
 /** A write lost an optimistic-locking race (409). */
 export class ConcurrentModificationError extends DomainError {
   constructor() {

@@ -40,6 +40,7 @@ const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>
   [E.NotFoundError, 404],
   [E.RouteNotFoundError, 404],
   [E.ConcurrentModificationError, 409],
+  [E.AccountDeletedError, 409],
   [E.EmailNotAvailableError, 409],
   [E.IdempotencyInProgressError, 409],
   [E.PreconditionFailedError, 412],
