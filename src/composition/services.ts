@@ -3,12 +3,14 @@ import { createCognitoUserDirectory } from "../adapters/cognito/cognitoUserDirec
 import { createDocumentClient } from "../adapters/dynamodb/client.js";
 import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js";
 import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
+import { createEventBridgePublisher } from "../adapters/eventbridge/eventBridgePublisher.js";
 import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
 import { createSesMailer } from "../adapters/mailer/sesMailer.js";
 import { createSqsJobQueue } from "../adapters/sqs/sqsJobQueue.js";
 import type { EventContext } from "../domain/events.js";
 import { systemClock, type Clock } from "../ports/clock.js";
 import type { EmailStore } from "../ports/emailStore.js";
+import type { EventPublisher } from "../ports/eventPublisher.js";
 import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
@@ -25,6 +27,8 @@ export interface Services {
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
+  /** Only the outbox relay publishes; handlers write events to the outbox. */
+  eventPublisher: EventPublisher;
   /** Cognito, kept in step with our data by the cognitoSync consumer. */
   userDirectory: UserDirectory;
   /** Sign-ups whose profile the PostConfirmation trigger could not write. */
@@ -52,6 +56,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
+    eventPublisher: createEventBridgePublisher(config),
     userDirectory: createCognitoUserDirectory(config),
     signUpRetryQueue:
       overrides.signUpRetryQueue ??

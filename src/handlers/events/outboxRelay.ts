@@ -1,0 +1,41 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { outboxEntriesOf } from "../../adapters/dynamodb/outboxStreamRecords.js";
+import { getServices } from "../../composition/services.js";
+import { logger, metrics, tracer } from "../../observability.js";
+import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
+
+/**
+ * The outbox relay, on the table's stream. It answers with the partial-batch response shape
+ * (ReportBatchItemFailures) itself instead of Powertools' BatchProcessor: BatchProcessor hands
+ * records to a handler one at a time, while PutEvents must carry up to 10 of them per request and
+ * resend only refused entries, so success is known per chunk, not per record.
+ * Lambda restarts from the lowest failed sequence number, so later records of the batch may be
+ * sent again by the next invocation: consumers deduplicate on detail.eventId.
+ */
+const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const { entries, unreadable } = outboxEntriesOf(event.Records);
+  const report = await relayOutboxEvents(getServices())(entries);
+
+  for (const e of report.published) {
+    logger.info("Event published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, attempts: e.attempts });
+  }
+  for (const e of report.failed) {
+    logger.error("Event not published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage });
+  }
+  for (const u of unreadable) logger.error("Unreadable outbox record", { sequenceNumber: u.recordId, reason: u.reason });
+  metrics.addMetric("OutboxEventsPublished", MetricUnit.Count, report.published.length);
+  metrics.addMetric("OutboxEventsFailed", MetricUnit.Count, report.failed.length + unreadable.length);
+
+  const failedIds = new Set([...report.failed.map((e) => e.recordId), ...unreadable.map((u) => u.recordId)]);
+  return { batchItemFailures: [...failedIds].map((itemIdentifier) => ({ itemIdentifier })) };
+};
+
+export const handler = middy(relay)
+  .use(injectLambdaContext(logger))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics));

@@ -1,0 +1,147 @@
+import { EVENT_SOURCE } from "../domain/events.js";
+import type { Services } from "../composition/services.js";
+import {
+  PUBLISH_LIMITS,
+  publishEntrySize,
+  type PublishEntry,
+  type PublishOutcome,
+} from "../ports/eventPublisher.js";
+
+/** An outbox item read from the table's stream; `recordId` is the stream record's sequence number. */
+export interface OutboxEntry {
+  recordId: string;
+  eventId: string;
+  detailType: string;
+  detail: string;
+  occurredAt: string;
+  correlationId?: string;
+}
+
+export interface RelayedEvent {
+  recordId: string;
+  eventId: string;
+  detailType: string;
+  correlationId?: string;
+  attempts: number;
+}
+
+export interface RelayReport {
+  published: (RelayedEvent & { busEventId: string })[];
+  /** Still refused after every attempt: their stream records must be retried. */
+  failed: (RelayedEvent & { errorCode: string; errorMessage: string })[];
+}
+
+export interface RelayOptions {
+  /** PutEvents attempts per entry within one invocation. */
+  maxAttempts?: number;
+  /** First backoff; doubled each round, with jitter. */
+  baseDelayMs?: number;
+}
+
+interface Pending {
+  entry: PublishEntry;
+  records: OutboxEntry[];
+  size: number;
+  lastError?: { errorCode: string; errorMessage: string };
+}
+
+/**
+ * Publishes outbox events: PutEvents in requests of at most 10 entries and 256 KB, resending only
+ * the entries EventBridge refused, a few rounds with backoff. An entry leaves the pending set the
+ * moment it is accepted, so no event is sent twice by one invocation; two records carrying the same
+ * eventId are sent once.
+ */
+export const relayOutboxEvents =
+  ({ eventPublisher }: Pick<Services, "eventPublisher">, options: RelayOptions = {}) =>
+  async (entries: readonly OutboxEntry[]): Promise<RelayReport> => {
+    const maxAttempts = options.maxAttempts ?? 4;
+    const baseDelayMs = options.baseDelayMs ?? 100;
+    const report: RelayReport = { published: [], failed: [] };
+
+    let pending = [...groupByEventId(entries).values()];
+    const tooLarge = pending.filter((p) => p.size >= PUBLISH_LIMITS.maxBytes);
+    pending = pending.filter((p) => p.size < PUBLISH_LIMITS.maxBytes);
+    for (const p of tooLarge) {
+      fail(report, p, 0, { errorCode: "EntryTooLarge", errorMessage: `Entry is ${p.size} bytes` });
+    }
+
+    for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await sleep(backoff(baseDelayMs, attempt - 1));
+      const refused: Pending[] = [];
+      for (const chunk of chunks(pending)) {
+        const outcomes = await publishChunk(eventPublisher.publish.bind(eventPublisher), chunk);
+        chunk.forEach((p, index) => {
+          const outcome = outcomes[index] as PublishOutcome;
+          if (outcome.ok) {
+            for (const record of p.records) {
+              report.published.push({ ...describe(record), attempts: attempt, busEventId: outcome.busEventId });
+            }
+          } else {
+            refused.push({ ...p, lastError: { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage } });
+          }
+        });
+      }
+      pending = refused;
+    }
+    for (const p of pending) fail(report, p, maxAttempts, p.lastError);
+    return report;
+  };
+
+function groupByEventId(entries: readonly OutboxEntry[]): Map<string, Pending> {
+  const byEventId = new Map<string, Pending>();
+  for (const record of entries) {
+    const existing = byEventId.get(record.eventId);
+    if (existing) {
+      existing.records.push(record);
+      continue;
+    }
+    const entry: PublishEntry = {
+      source: EVENT_SOURCE,
+      detailType: record.detailType,
+      detail: record.detail,
+      time: new Date(record.occurredAt),
+    };
+    byEventId.set(record.eventId, { entry, records: [record], size: publishEntrySize(entry) });
+  }
+  return byEventId;
+}
+
+/** Consecutive runs of at most 10 entries whose sizes add up to under 256 KB. */
+function* chunks(pending: readonly Pending[]): Generator<Pending[]> {
+  let chunk: Pending[] = [];
+  let bytes = 0;
+  for (const p of pending) {
+    if (chunk.length === PUBLISH_LIMITS.maxEntries || bytes + p.size >= PUBLISH_LIMITS.maxBytes) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(p);
+    bytes += p.size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** A request that fails as a whole (throttled past the SDK's retries, bus down) refuses every entry. */
+async function publishChunk(
+  publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>,
+  chunk: Pending[],
+): Promise<PublishOutcome[]> {
+  try {
+    return await publish(chunk.map((p) => p.entry));
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    return chunk.map(() => ({ ok: false, errorCode: name, errorMessage: message }));
+  }
+}
+
+function fail(report: RelayReport, p: Pending, attempts: number, error = { errorCode: "Unknown", errorMessage: "" }) {
+  for (const record of p.records) report.failed.push({ ...describe(record), attempts, ...error });
+}
+
+function describe({ recordId, eventId, detailType, correlationId }: OutboxEntry): Omit<RelayedEvent, "attempts"> {
+  return { recordId, eventId, detailType, ...(correlationId ? { correlationId } : {}) };
+}
+
+const backoff = (baseMs: number, round: number) => baseMs * 2 ** (round - 1) * (0.5 + Math.random() / 2);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
