@@ -1,0 +1,127 @@
+import { setupDeleteAccount } from "./account.js";
+import { createApi } from "./api.js";
+import { setupAuth } from "./auth.js";
+import { createCognito } from "./cognito.js";
+import { loadConfig } from "./config.js";
+import { $, busy, formatTime, showError, showMessage } from "./dom.js";
+import { createEmailsView } from "./emails.js";
+import { startPanels } from "./panels.js";
+import { createProfileView } from "./profile.js";
+import { clearTokens, loadTokens, saveTokens } from "./session.js";
+
+const notice = $("#notice");
+const status = $('[data-testid="session-status"]');
+const signOutButton = $("#sign-out");
+
+async function main() {
+  const config = await loadConfig();
+  const cognito = createCognito({ endpoint: config.cognitoEndpoint, clientId: config.clientId });
+  let tokens = loadTokens();
+
+  const session = {
+    accessToken: () => tokens?.accessToken,
+    async refresh() {
+      if (!tokens?.refreshToken) return false;
+      try {
+        tokens = saveTokens(await cognito.refresh(tokens.refreshToken), tokens);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  const api = createApi({ apiUrl: config.apiUrl, session });
+
+  // Addresses whose mail the mailbox panel shows: the one being signed up, then the account's.
+  let pendingAddress;
+  let accountAddresses = [];
+
+  const profile = createProfileView({
+    api,
+    onProfile: (p) => {
+      status.textContent = `Signed in as ${p.email}`;
+    },
+  });
+  const emails = createEmailsView({
+    api,
+    onEmails: (list) => {
+      accountAddresses = list.map((e) => e.email);
+    },
+    onPrimaryChanged: () => profile.load(),
+  });
+  const account = setupDeleteAccount({
+    api,
+    onDeleted: async (result) => {
+      endSession();
+      showMessage(notice, "success", `Your account was deleted (${formatTime(result?.deletedAt)}).`);
+    },
+  });
+
+  function show(signedIn) {
+    $("#signed-in").hidden = !signedIn;
+    $("#signed-out").hidden = signedIn;
+    signOutButton.hidden = !signedIn;
+    if (!signedIn) status.textContent = "Signed out";
+  }
+
+  function endSession() {
+    tokens = undefined;
+    clearTokens();
+    accountAddresses = [];
+    profile.clear();
+    emails.clear();
+    account.reset();
+    show(false);
+  }
+
+  async function enter() {
+    show(true);
+    status.textContent = "Signed in";
+    try {
+      await Promise.all([profile.load(), emails.load()]);
+    } catch (error) {
+      showError(notice, error);
+    }
+  }
+
+  const auth = setupAuth({
+    cognito,
+    onPendingAddress: (address) => {
+      pendingAddress = address;
+    },
+    onSignedIn: async (result) => {
+      tokens = saveTokens(result);
+      pendingAddress = undefined;
+      auth.clearMessages();
+      showMessage(notice, "info", "");
+      await enter();
+    },
+  });
+
+  signOutButton.addEventListener("click", () =>
+    busy(signOutButton, notice, async () => {
+      let message = "You are signed out.";
+      try {
+        await cognito.globalSignOut(tokens.accessToken);
+        message = "You are signed out on every device.";
+      } catch (error) {
+        // cognito-local has no GlobalSignOut: the tokens are dropped here and expire on their own.
+        message = `You are signed out on this device (${error.message}).`;
+      }
+      endSession();
+      showMessage(notice, "success", message);
+    }),
+  );
+
+  if (config.local) {
+    startPanels({ addresses: () => [...new Set([pendingAddress, ...accountAddresses].filter(Boolean))] });
+  }
+
+  if (tokens) await enter();
+  else show(false);
+}
+
+main().catch((error) => {
+  status.textContent = "Unavailable";
+  showError(notice, error);
+});
