@@ -1,0 +1,36 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import type { Context, ScheduledEvent } from "aws-lambda";
+import { getServices } from "../../composition/services.js";
+import { logger, metrics, tracer } from "../../observability.js";
+import { reconcileUsers, type ReconcileReport } from "../../usecases/reconcileUsers.js";
+
+/**
+ * Scheduled job: creates the profiles of confirmed Cognito users that have none. The scheduler's
+ * event id becomes the correlation id of every user.created event the run writes.
+ */
+const base = async (event: ScheduledEvent, context: Context): Promise<ReconcileReport> => {
+  const services = getServices();
+  const correlationId = event.id ?? context.awsRequestId;
+  logger.appendKeys({ correlationId });
+  try {
+    const report = await reconcileUsers(services)({
+      correlationId,
+      ...(services.config.reconcileWindowHours ? { windowHours: services.config.reconcileWindowHours } : {}),
+    });
+    logger.info("Reconciliation finished", { report });
+    metrics.addMetric("ReconciledProfilesCreated", MetricUnit.Count, report.created);
+    metrics.addMetric("ReconcileFailures", MetricUnit.Count, report.failed);
+    return report;
+  } finally {
+    logger.removeKeys(["correlationId"]);
+  }
+};
+
+export const handler = middy(base)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(captureLambdaHandler(tracer));

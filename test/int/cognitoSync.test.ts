@@ -1,0 +1,172 @@
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { EventBridgeEvent } from "aws-lambda";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eventContext } from "../../src/composition/services.js";
+import { createEvent, EVENT_SOURCE } from "../../src/domain/events.js";
+import { handler } from "../../src/handlers/events/cognitoSync.js";
+import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
+import { deleteAccount } from "../../src/usecases/deleteAccount.js";
+import { reactivateUser } from "../../src/usecases/reactivateUser.js";
+import { suspendUser } from "../../src/usecases/suspendUser.js";
+import type { SyncOutcome } from "../../src/usecases/syncCognitoFromEvent.js";
+import { startTestCognito, type TestCognito } from "../support/cognito.js";
+import { createTestServices, type TestServices } from "../support/testServices.js";
+
+const PASSWORD = "Correct-Horse-1";
+const correlationId = "cognito-sync-test";
+const lambdaContext = {} as Parameters<typeof handler>[1];
+
+/** Events as the use cases wrote them to the outbox, shaped as an EventBridge target receives them. */
+async function publishedEvents(services: TestServices, userId: string, detailType: string) {
+  const { Items = [] } = await services.db.send(new ScanCommand({ TableName: services.config.tableName }));
+  return Items.filter((item) => String(item.PK).startsWith("OUTBOX#") && item.detailType === detailType)
+    .map((item) => JSON.parse(String(item.detail)) as { userId: string; occurredAt: string; eventId: string })
+    .filter((detail) => detail.userId === userId)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+    .map((detail) => targetEvent(detailType, detail));
+}
+
+function targetEvent(detailType: string, detail: { eventId: string; occurredAt: string }): EventBridgeEvent<string, unknown> {
+  return {
+    version: "0",
+    id: detail.eventId,
+    "detail-type": detailType,
+    source: EVENT_SOURCE,
+    account: "000000000000",
+    time: detail.occurredAt,
+    region: "us-east-1",
+    resources: [],
+    detail,
+  };
+}
+
+const deliver = (event: EventBridgeEvent<string, unknown>) => handler(event, lambdaContext) as Promise<SyncOutcome>;
+
+async function lastEvent(services: TestServices, userId: string, detailType: string) {
+  const event = (await publishedEvents(services, userId, detailType)).at(-1);
+  if (!event) throw new Error(`no ${detailType} for ${userId}`);
+  return event;
+}
+
+describe("cognitoSync consumer: Cognito follows our events", () => {
+  let cognito: TestCognito;
+  let services: TestServices;
+  let userId: string;
+  let email: string;
+
+  beforeAll(async () => {
+    cognito = await startTestCognito();
+  });
+  afterAll(() => cognito?.stop());
+
+  beforeEach(async () => {
+    services = await createTestServices({}, { cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId });
+    email = `user-${services.ids.newId()}@example.com`;
+    userId = await cognito.createConfirmedUser(email, PASSWORD);
+    await createUserFromSignUp(services)({ userId, email, correlationId });
+  });
+
+  it("user.suspended disables the Cognito user; delivered twice it is still just disabled", async () => {
+    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    const suspended = await lastEvent(services, userId, "user.suspended");
+
+    expect(await deliver(suspended)).toEqual({ action: "disable", userId });
+    expect(await deliver(suspended)).toEqual({ action: "disable", userId });
+
+    expect((await cognito.getUser(userId)).Enabled).toBe(false);
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow("User is disabled.");
+  });
+
+  it("user.reactivated enables the user again and sign-in works", async () => {
+    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    await deliver(await lastEvent(services, userId, "user.suspended"));
+    await reactivateUser(services)({ userId, correlationId });
+    const reactivated = await lastEvent(services, userId, "user.reactivated");
+
+    expect(await deliver(reactivated)).toEqual({ action: "enable", userId });
+    expect(await deliver(reactivated)).toEqual({ action: "enable", userId });
+
+    expect((await cognito.getUser(userId)).Enabled).toBe(true);
+    expect((await cognito.signIn(email, PASSWORD)).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("a user.suspended delivered late, after the reactivation, does not disable the user", async () => {
+    await suspendUser(services)({ userId, reason: "mistake", correlationId });
+    await reactivateUser(services)({ userId, correlationId });
+    const reactivated = await lastEvent(services, userId, "user.reactivated");
+    const lateSuspended = await lastEvent(services, userId, "user.suspended");
+
+    expect(await deliver(reactivated)).toEqual({ action: "enable", userId });
+    expect(await deliver(lateSuspended)).toEqual({ action: "skipped", userId, reason: "stale" });
+
+    expect((await cognito.getUser(userId)).Enabled).toBe(true);
+  });
+
+  it("user.deleted disables the user, and a late user.reactivated cannot revive it", async () => {
+    await suspendUser(services)({ userId, reason: "review", correlationId });
+    await reactivateUser(services)({ userId, correlationId });
+    await deleteAccount(services)({ userId, correlationId });
+
+    expect(await deliver(await lastEvent(services, userId, "user.deleted"))).toEqual({ action: "disable", userId });
+    expect(await deliver(await lastEvent(services, userId, "user.reactivated"))).toMatchObject({ reason: "stale" });
+
+    expect((await cognito.getUser(userId)).Enabled).toBe(false);
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow("User is disabled.");
+  });
+
+  it("email.primary.changed makes the new primary the sign-in name; a late older change is skipped", async () => {
+    // The primary-change use case writes exactly this: profile.email moves, with the event.
+    const changePrimary = async (newEmail: string) => {
+      const current = await services.profiles.get(userId);
+      if (!current) throw new Error("profile missing");
+      const ctx = eventContext(services, correlationId);
+      const event = createEvent(
+        "email.primary.changed",
+        { userId, emailId: services.ids.newId(), oldEmail: current.email, newEmail },
+        ctx,
+      );
+      await services.profiles.saveAtVersion(
+        { ...current, email: newEmail, version: current.version + 1, updatedAt: ctx.now },
+        current.version,
+        event,
+      );
+      return targetEvent("email.primary.changed", event.detail);
+    };
+    const second = `second-${email}`;
+    const third = `third-${email}`;
+    const toSecond = await changePrimary(second);
+    const toThird = await changePrimary(third);
+
+    expect(await deliver(toThird)).toEqual({ action: "setEmail", userId });
+    expect(await deliver(toThird)).toEqual({ action: "setEmail", userId });
+    expect(await deliver(toSecond)).toEqual({ action: "skipped", userId, reason: "stale" });
+
+    const user = await cognito.getUser(userId);
+    expect(user.UserAttributes).toEqual(
+      expect.arrayContaining([
+        { Name: "email", Value: third },
+        { Name: "email_verified", Value: "true" },
+      ]),
+    );
+    expect((await cognito.signIn(third, PASSWORD)).AuthenticationResult?.AccessToken).toBeTruthy();
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow();
+  });
+
+  it("ignores event types it does not handle", async () => {
+    const event = targetEvent("user.updated", { eventId: "e-1", occurredAt: new Date().toISOString() });
+    expect(await deliver(event)).toEqual({ action: "skipped", reason: "unhandled-type" });
+  });
+
+  it("lets a Cognito failure propagate so EventBridge retries the event", async () => {
+    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    const suspended = await lastEvent(services, userId, "user.suspended");
+    const broken = await createTestServices(
+      {},
+      { tableName: services.config.tableName, cognitoEndpoint: cognito.endpoint, userPoolId: "us-east-1_missing" },
+    );
+    expect(broken.config.tableName).toBe(services.config.tableName);
+
+    await expect(deliver(suspended)).rejects.toThrow();
+    expect((await cognito.getUser(userId)).Enabled).toBe(true);
+  });
+});
