@@ -80,7 +80,7 @@ function summary(detail) {
 
 function eventItem(event) {
   const detail = event.detail ?? {};
-  return el("li", { class: "feed-item", "data-testid": "event", "data-detail-type": event["detail-type"] },
+  return el("li", { class: "feed-item", "data-testid": "event", "data-detail-type": event["detail-type"], "data-user-id": detail.userId },
     el("div", { class: "feed-title" },
       el("span", { class: "event-type", "data-testid": "event-type", text: event["detail-type"] }),
       el("span", { class: "feed-summary", text: summary(detail) })),

@@ -21,6 +21,7 @@ export function createProfileView({ api, onProfile }) {
     $('[data-testid="profile-status"]').textContent = profile.status;
     $('[data-testid="profile-version"]').textContent = String(profile.version);
     $('[data-testid="profile-updated"]').textContent = formatTime(profile.updatedAt);
+    $('[data-testid="profile-user-id"]').textContent = profile.userId;
     form.elements.firstName.value = profile.firstName ?? "";
     form.elements.lastName.value = profile.lastName ?? "";
     form.elements.phone.value = profile.phone ?? "";
