@@ -1,0 +1,111 @@
+import { randomInt } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { Router } from "cognito-local/lib/server/Router.js";
+import { createServer } from "cognito-local/lib/server/server.js";
+import type { Config } from "cognito-local/lib/server/config.js";
+import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService.js";
+import { CryptoService } from "cognito-local/lib/services/crypto.js";
+import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb.js";
+import { DateClock, LambdaService, TriggersService, type Services } from "cognito-local/lib/services/index.js";
+import type { FunctionConfig } from "cognito-local/lib/services/lambda.js";
+import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js";
+import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
+import type { Mailer } from "../../src/ports/mailer.js";
+import { close, listen } from "../listen.js";
+import { closeGaps } from "./closeGaps.js";
+import { mailboxMessages } from "./mailboxMessages.js";
+import { ensurePool, type LocalPool } from "./poolSettings.js";
+
+// cognito-local's own dependencies (AWS SDK v2 for the Lambda client, pino), resolved from it.
+const requireFromCognitoLocal = createRequire(createRequire(import.meta.url).resolve("cognito-local"));
+const AWS = requireFromCognitoLocal("aws-sdk") as typeof import("aws-sdk");
+const pino = requireFromCognitoLocal("pino") as typeof import("pino").default;
+
+export interface CognitoLocalOptions {
+  port: number;
+  /** Folder for pools, clients and users; kept between runs. */
+  dataDir: string;
+  /** Where sign-up codes go: the local mailbox. */
+  mailer: Mailer;
+  /** The Lambda-Invoke endpoint that runs our triggers, and the function name per trigger. */
+  lambdaEndpoint?: string;
+  triggers?: FunctionConfig;
+  region: string;
+}
+
+export interface CognitoLocal extends LocalPool {
+  endpoint: string;
+  issuer: string;
+  jwksUri: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * cognito-local, run in this process from its own building blocks so that its codes reach the
+ * mailbox and its gaps are closed in its router (see closeGaps), then the pool and client ensured.
+ */
+export async function startCognitoLocal(options: CognitoLocalOptions): Promise<CognitoLocal> {
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const dataDirectory = join(options.dataDir, "db");
+  mkdirSync(dataDirectory, { recursive: true });
+  const logger = pino({ level: process.env.COGNITO_LOCAL_LOG_LEVEL ?? "silent" });
+  const ctx = { logger };
+  const config: Config = {
+    LambdaClient: {
+      endpoint: options.lambdaEndpoint ?? "http://127.0.0.1:1",
+      region: options.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxRetries: 0,
+    },
+    TriggerFunctions: options.triggers ?? {},
+    UserPoolDefaults: { UsernameAttributes: ["email"] },
+    TokenConfig: { IssuerDomain: endpoint },
+    ServerConfig: { port: options.port, hostname: "127.0.0.1", https: false },
+  };
+  const clock = new DateClock();
+  const dataStores = new StormDBDataStoreFactory(dataDirectory);
+  const cognito = await new CognitoServiceFactoryImpl(
+    dataDirectory,
+    dataStores,
+    new UserPoolServiceFactoryImpl(clock, dataStores),
+  ).create(ctx, config.UserPoolDefaults);
+  const triggers = new TriggersService(
+    clock,
+    cognito,
+    new LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new CryptoService(config.KMSConfig),
+  );
+  const services: Services = {
+    clock,
+    cognito,
+    config,
+    messages: mailboxMessages(options.mailer),
+    otp: () => String(randomInt(0, 1_000_000)).padStart(6, "0"),
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+  const app = createServer(closeGaps(Router(services), services), logger, config.ServerConfig, services);
+  const server: Server = await listen(app.application, options.port, "cognito-local");
+
+  const client = new CognitoIdentityProviderClient({
+    endpoint,
+    region: options.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  try {
+    const pool = await ensurePool(client);
+    return {
+      ...pool,
+      endpoint,
+      issuer: `${endpoint}/${pool.userPoolId}`,
+      jwksUri: `${endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
+      stop: () => close(server),
+    };
+  } finally {
+    client.destroy();
+  }
+}

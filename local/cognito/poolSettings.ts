@@ -1,0 +1,65 @@
+import {
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+
+export const POOL_NAME = "local-user-service";
+export const CLIENT_NAME = "local-user-service-web";
+
+/** The pool as Terraform declares it: email is the sign-in name and is verified by a code. */
+export const POOL_SETTINGS = {
+  PoolName: POOL_NAME,
+  UsernameAttributes: ["email" as const],
+  AutoVerifiedAttributes: ["email" as const],
+  UsernameConfiguration: { CaseSensitive: false },
+  Policies: {
+    PasswordPolicy: {
+      MinimumLength: 12,
+      RequireUppercase: true,
+      RequireLowercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      TemporaryPasswordValidityDays: 7,
+    },
+  },
+};
+
+/** The public web client: no secret, password and refresh flows, 1 h access/id and 30 d refresh tokens. */
+export const CLIENT_SETTINGS = {
+  ClientName: CLIENT_NAME,
+  GenerateSecret: false,
+  ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH" as const, "ALLOW_REFRESH_TOKEN_AUTH" as const],
+  AccessTokenValidity: 1,
+  IdTokenValidity: 1,
+  RefreshTokenValidity: 30,
+  TokenValidityUnits: { AccessToken: "hours" as const, IdToken: "hours" as const, RefreshToken: "days" as const },
+  PreventUserExistenceErrors: "ENABLED" as const,
+  EnableTokenRevocation: true,
+};
+
+export interface LocalPool {
+  userPoolId: string;
+  clientId: string;
+}
+
+/** Finds the pool and client by name, creating what is missing (the data folder survives restarts). */
+export async function ensurePool(client: CognitoIdentityProviderClient): Promise<LocalPool> {
+  const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  let userPoolId = pools.UserPools?.find((p) => p.Name === POOL_NAME)?.Id;
+  if (!userPoolId) {
+    const created = await client.send(new CreateUserPoolCommand(POOL_SETTINGS));
+    userPoolId = created.UserPool?.Id;
+  }
+  if (!userPoolId) throw new Error("cognito-local did not create the user pool");
+  const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+  let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
+  if (!clientId) {
+    const created = await client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ...CLIENT_SETTINGS }));
+    clientId = created.UserPoolClient?.ClientId;
+  }
+  if (!clientId) throw new Error("cognito-local did not create the app client");
+  return { userPoolId, clientId };
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { corsHeaders } from "../../src/http/cors.js";
+import { errorBody } from "../../src/http/errorResponse.js";
+import { close, listen } from "../listen.js";
+import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
+import type { HttpRoute } from "../serverlessFunctions.js";
+import { cognitoAuthorizer, type AuthorizerConfig } from "./cognitoAuthorizer.js";
+import { localEndpoint, type LocalInspection } from "./localEndpoints.js";
+import { proxyEvent } from "./proxyEvent.js";
+import { routeTable } from "./routeTable.js";
+import { staticFile } from "./staticFiles.js";
+
+export interface GatewayOptions {
+  port: number;
+  routes: HttpRoute[];
+  authorizer: AuthorizerConfig;
+  allowedOrigins: string[];
+  stage: string;
+  region: string;
+  local: LocalInspection;
+  webRoot: string;
+  openApiFile: string;
+  /** Receives one JSON line per request; stdout when unset. */
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** API Gateway REST's payload limit; the handlers enforce the service's own 10 KB. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const API_GATEWAY_TIMEOUT_MS = 29_000;
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+interface Reply {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function fromProxyResult(result: APIGatewayProxyResult): Reply {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, "base64") : (result.body ?? "");
+  return { statusCode: result.statusCode, headers, body };
+}
+
+/**
+ * The local API Gateway: exactly the routes of serverless.yml, the Cognito authorizer with scopes,
+ * REST v1 proxy events to the real handlers, CORS preflights and gateway responses in the
+ * service's error body, plus the local-only endpoints, the web page and the OpenAPI document.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const lookup = routeTable(options.routes);
+  const authorize = cognitoAuthorizer(options.authorizer);
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const handle = async (req: IncomingMessage, requestId: string): Promise<Reply & { userId?: string }> => {
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const origin = req.headers.origin;
+    const cors = corsHeaders(origin, options.allowedOrigins);
+    const json = (statusCode: number, body: unknown, extra: Record<string, string> = {}): Reply => ({
+      statusCode,
+      headers: { "Content-Type": "application/json", ...cors, ...extra },
+      body: JSON.stringify(body),
+    });
+    const gatewayError = (statusCode: number, message: string, extra: Record<string, string> = {}) =>
+      json(statusCode, errorBody(statusCode, message, requestId), extra);
+
+    const local = localEndpoint(method, url, options.local);
+    if (local) return json(local.statusCode, local.body);
+
+    const found = lookup(method, url.pathname);
+    if (found.kind === "method-not-allowed" && method === "OPTIONS") {
+      const allowHeaders = found.resource.find((r) => r.corsHeaders)?.corsHeaders;
+      if (!allowHeaders) return gatewayError(403, "Missing Authentication Token");
+      return {
+        statusCode: 204,
+        headers: {
+          ...cors,
+          "Access-Control-Allow-Methods": [...found.allowed, "OPTIONS"].join(","),
+          "Access-Control-Allow-Headers": allowHeaders.join(","),
+        },
+        body: "",
+      };
+    }
+    if (found.kind === "method-not-allowed") {
+      return gatewayError(405, `Method ${method} not allowed on ${url.pathname}`, { Allow: found.allowed.join(", ") });
+    }
+    if (found.kind === "not-found") {
+      if (method === "GET" || method === "HEAD") {
+        const isDocs = url.pathname === "/docs" || url.pathname === "/docs/openapi.yaml";
+        const file = isDocs
+          ? await staticFile(options.openApiFile.replace(/[^/]+$/, ""), `/${options.openApiFile.split("/").pop()}`)
+          : await staticFile(options.webRoot, url.pathname);
+        if (file) return { statusCode: 200, headers: { "Content-Type": file.contentType }, body: file.body };
+      }
+      return gatewayError(404, `No route for ${method} ${url.pathname}`);
+    }
+
+    const body = await readBody(req);
+    if (body === null) return gatewayError(413, "Request Entity Too Large");
+    const { route } = found.match;
+    let claims = null;
+    if (route.authorizerScopes) {
+      claims = await authorize(req.headers.authorization, route.authorizerScopes);
+      if (!claims) return gatewayError(401, "Unauthorized");
+    }
+    const event = proxyEvent({ req, url, body, match: found.match, claims, requestId, stage: options.stage });
+    try {
+      const handler = await loadHandler(route.handler);
+      const context = lambdaContext(route.functionName, API_GATEWAY_TIMEOUT_MS, options.region);
+      const result = (await handler(event, context)) as APIGatewayProxyResult;
+      if (!result || typeof result.statusCode !== "number") throw new Error("Malformed Lambda proxy response");
+      return { ...fromProxyResult(result), ...(claims?.sub ? { userId: claims.sub } : {}) };
+    } catch (error) {
+      log(JSON.stringify({ level: "ERROR", message: "Lambda failed", requestId, function: route.functionName, error: String(error) }));
+      return gatewayError(502, "Internal server error");
+    }
+  };
+
+  const server = await listen(
+    (req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now();
+      const requestId = randomUUID();
+      const incoming = req.headers["x-correlation-id"];
+      void handle(req, requestId)
+        .catch(() => ({ statusCode: 500, headers: {}, body: JSON.stringify(errorBody(500, "Internal server error", requestId)) }))
+        .then((reply: Reply & { userId?: string }) => {
+          const echoed = reply.headers["X-Correlation-Id"] ?? reply.headers["x-correlation-id"];
+          const correlationId =
+            typeof echoed === "string" ? echoed : typeof incoming === "string" && CORRELATION_ID.test(incoming) ? incoming : requestId;
+          res.writeHead(reply.statusCode, { "X-Correlation-Id": correlationId, ...reply.headers, "x-amzn-RequestId": requestId });
+          res.end(req.method === "HEAD" ? undefined : reply.body);
+          log(
+            JSON.stringify({
+              level: "INFO",
+              message: "request",
+              timestamp: new Date().toISOString(),
+              requestId,
+              correlationId,
+              method: req.method,
+              path: req.url,
+              status: reply.statusCode,
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+              ...(reply.userId ? { userId: reply.userId } : {}),
+            }),
+          );
+        });
+    },
+    options.port,
+    "API gateway",
+  );
+  return { url: `http://localhost:${options.port}`, stop: () => close(server) };
+}
