@@ -34,6 +34,8 @@ export function clearMessage(region) {
 /** An ApiError or CognitoError as the user should read it: the service's own message and details. */
 export function showError(region, error) {
   showMessage(region, "error", error?.message ?? String(error), error?.details ?? []);
+  // The request id lets an operator find this exact request in the logs.
+  if (error?.requestId) region.append(el("p", { class: "hint", text: `Request id ${error.requestId}` }));
 }
 
 /**
