@@ -74,3 +74,23 @@ describe("reconcileUsers against cognito-local and DynamoDB Local", () => {
     expect(await userCreatedEvents(services)).toHaveLength(before.length);
   });
 });
+
+describe("reconcileUsers when one user cannot be created", () => {
+  let cognito: TestCognito;
+  afterAll(() => cognito?.stop());
+
+  it("counts the failure and still heals the others", async () => {
+    cognito = await startTestCognito();
+    const services = await createTestServices({}, { cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId });
+    // Another account already holds the address verified: the sign-up use case refuses it.
+    await createUserFromSignUp(services)({ userId: "other-account", email: "contested@example.com", correlationId });
+    const contestedId = await cognito.createConfirmedUser("contested@example.com", PASSWORD);
+    const healthyId = await cognito.createConfirmedUser("healthy@example.com", PASSWORD);
+
+    const report = await reconcileUsers(services)({ correlationId });
+
+    expect(report).toEqual({ scanned: 2, created: 1, alreadyPresent: 0, failed: 1 });
+    expect(await services.profiles.get(contestedId)).toBeUndefined();
+    expect(await services.profiles.get(healthyId)).toMatchObject({ email: "healthy@example.com" });
+  });
+});
