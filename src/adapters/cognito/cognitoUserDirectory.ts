@@ -88,8 +88,9 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     try {
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
     } catch (error) {
-      // cognito-local does not implement the call. Only there do we carry on: the user is already
-      // disabled, so no new sign-in or refresh succeeds; tokens already issued live until expiry.
+      // Upstream cognito-local does not implement the call (the local stack adds it, see
+      // local/cognito/closeGaps.ts). Only against a local endpoint do we carry on: the user is
+      // already disabled, so no new sign-in succeeds; tokens already issued live until expiry.
       if (local && isLocalUnsupported(error)) {
         logger.warn("Local Cognito has no AdminUserGlobalSignOut; user disabled, tokens not revoked", { userId });
         return;
