@@ -1,0 +1,9 @@
+import { httpHandler } from "../../http/httpHandler.js";
+import { ok } from "../../http/response.js";
+import { deleteAccount } from "../../usecases/deleteAccount.js";
+
+/** DELETE /users/me: soft delete, idempotent. */
+export const handler = httpHandler(async (req, services) => {
+  const { deletedAt } = await deleteAccount(services)({ userId: req.caller.userId, correlationId: req.correlationId });
+  return ok({ message: "Account deleted", deletedAt });
+});

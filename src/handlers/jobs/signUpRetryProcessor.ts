@@ -1,0 +1,28 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { z } from "zod";
+import { getServices } from "../../composition/services.js";
+import { logger } from "../../observability.js";
+import { createUserFromSignUp } from "../../usecases/createUserFromSignUp.js";
+
+const signUpJob = z.object({
+  userId: z.string().min(1),
+  email: z.string().min(1),
+  correlationId: z.string().min(1),
+});
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** One queued sign-up; a throw marks only this record failed, so SQS redelivers just it (then its DLQ). */
+async function processRecord(record: SQSRecord): Promise<void> {
+  const job = signUpJob.parse(JSON.parse(record.body));
+  const { created } = await createUserFromSignUp(getServices())(job);
+  logger.info(created ? "Queued sign-up written" : "Queued sign-up already present", {
+    correlationId: job.correlationId,
+    userId: job.userId,
+  });
+}
+
+/** Drains the sign-up retry queue the PostConfirmation trigger fills when it gives up. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });

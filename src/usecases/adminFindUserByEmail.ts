@@ -1,0 +1,23 @@
+import type { Services } from "../composition/services.js";
+import { normalizeEmail } from "../domain/email.js";
+import { NotFoundError } from "../domain/errors.js";
+import type { ProfileWithEmails } from "../ports/profileStore.js";
+import { adminGetUser } from "./adminGetUser.js";
+
+/**
+ * The account holding an address (verified or not), through GSI1. The index is eventually
+ * consistent, so each candidate is re-read and must still hold the address.
+ */
+export const adminFindUserByEmail =
+  ({ profiles }: Pick<Services, "profiles">) =>
+  async (rawAddress: string): Promise<ProfileWithEmails> => {
+    const address = normalizeEmail(rawAddress);
+    for (const userId of await profiles.findUserIdsByAddress(address)) {
+      const user = await adminGetUser({ profiles })(userId).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
+      if (user?.emails.some((record) => record.email === address)) return user;
+    }
+    throw new NotFoundError("User");
+  };

@@ -1,0 +1,64 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { normalizeEmail, type EmailRecord } from "../domain/email.js";
+import { EmailNotAvailableError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import type { UserProfile } from "../domain/user.js";
+import type { NewUser } from "../ports/profileStore.js";
+
+export interface SignUpInput {
+  /** Cognito's `sub`. */
+  userId: string;
+  /** As Cognito holds it; stored normalized. */
+  email: string;
+  correlationId: string;
+}
+
+/**
+ * Writes a confirmed sign-up: profile, verified primary address, its claim and user.created, in
+ * one transaction. Cognito has just proved the address, so an unverified claim by another account
+ * is taken over in the same transaction (its email item and count go, with email.removed for that
+ * owner). Replays (trigger retries, the SQS retry, reconciliation) find the profile and do nothing.
+ */
+export const createUserFromSignUp =
+  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  async ({ userId, email, correlationId }: SignUpInput): Promise<{ created: boolean }> => {
+    const { profiles } = services;
+    if (await profiles.get(userId)) return { created: false };
+
+    const address = normalizeEmail(email);
+    const claim = await profiles.claimOf(address);
+    if (claim && (claim.verified || claim.userId === userId)) throw new EmailNotAvailableError();
+
+    const ctx = eventContext(services, correlationId);
+    const primaryEmail: EmailRecord = {
+      emailId: services.ids.newId(),
+      email: address,
+      isPrimary: true,
+      isVerified: true,
+      verifiedAt: ctx.now,
+      createdAt: ctx.now,
+    };
+    const profile: UserProfile = { userId, email: address, status: "active", version: 1, createdAt: ctx.now, updatedAt: ctx.now };
+    const newUser: NewUser = {
+      profile,
+      primaryEmail,
+      event: createEvent("user.created", { userId, email: address }, ctx),
+      ...(claim
+        ? {
+            takeOver: {
+              claim,
+              event: createEvent("email.removed", { userId: claim.userId, emailId: claim.emailId, email: address }, ctx),
+            },
+          }
+        : {}),
+    };
+    try {
+      await profiles.createUser(newUser);
+    } catch (error) {
+      // A concurrent replay may have won the race: its profile is ours too.
+      if (await profiles.get(userId)) return { created: false };
+      throw error;
+    }
+    return { created: true };
+  };

@@ -1,0 +1,27 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { AccountDeletedError, NotFoundError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import type { UserProfile } from "../domain/user.js";
+
+export interface ReactivateUserInput {
+  userId: string;
+  correlationId: string;
+}
+
+/** Admin action, the inverse of suspendUser: an active account is a no-op, a deleted one 409. */
+export const reactivateUser =
+  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  async ({ userId, correlationId }: ReactivateUserInput): Promise<UserProfile> => {
+    const current = await services.profiles.get(userId);
+    if (!current) throw new NotFoundError("User");
+    if (current.status === "deleted") throw new AccountDeletedError();
+    if (current.status === "active") return current;
+
+    const ctx = eventContext(services, correlationId);
+    const { suspendedReason: _reason, ...rest } = current;
+    const active: UserProfile = { ...rest, status: "active", version: current.version + 1, updatedAt: ctx.now };
+    const event = createEvent("user.reactivated", { userId }, ctx);
+    await services.profiles.saveAtVersion(active, current.version, event);
+    return active;
+  };

@@ -1,0 +1,37 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { AccountDeletedError, NotFoundError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import type { UserProfile } from "../domain/user.js";
+
+export interface SuspendUserInput {
+  userId: string;
+  reason: string;
+  correlationId: string;
+}
+
+/**
+ * Admin action. Suspending a suspended account changes nothing (the first reason stands, no
+ * event); a deleted account stays deleted (409): deletion is final, and reviving it through a
+ * suspend/reactivate pair would undo the user's own choice.
+ */
+export const suspendUser =
+  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  async ({ userId, reason, correlationId }: SuspendUserInput): Promise<UserProfile> => {
+    const current = await services.profiles.get(userId);
+    if (!current) throw new NotFoundError("User");
+    if (current.status === "deleted") throw new AccountDeletedError();
+    if (current.status === "suspended") return current;
+
+    const ctx = eventContext(services, correlationId);
+    const suspended: UserProfile = {
+      ...current,
+      status: "suspended",
+      suspendedReason: reason,
+      version: current.version + 1,
+      updatedAt: ctx.now,
+    };
+    const event = createEvent("user.suspended", { userId, reason }, ctx);
+    await services.profiles.saveAtVersion(suspended, current.version, event);
+    return suspended;
+  };

@@ -1,0 +1,44 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import { applyProfilePatch, assertActive, profileETag, type ProfilePatch, type UserProfile } from "../domain/user.js";
+
+export interface UpdateProfileInput {
+  userId: string;
+  patch: ProfilePatch;
+  /** The client's `If-Match` header, if it sent one. */
+  ifMatch?: string;
+  correlationId: string;
+}
+
+/**
+ * Partial update of the editable fields. A stale If-Match is 412 before anything is written;
+ * a write that loses the race on `version` after the read is 409. Nothing changed: no write,
+ * no event, no new version.
+ */
+export const updateProfile =
+  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  async ({ userId, patch, ifMatch, correlationId }: UpdateProfileInput): Promise<UserProfile> => {
+    const current = await services.profiles.get(userId);
+    if (!current) throw new NotFoundError("User");
+    assertActive(current);
+    if (ifMatch !== undefined && !eTagMatches(ifMatch, profileETag(current))) throw new PreconditionFailedError();
+
+    const { next, changedFields } = applyProfilePatch(current, patch);
+    if (changedFields.length === 0) return current;
+
+    const ctx = eventContext(services, correlationId);
+    const saved: UserProfile = { ...next, version: current.version + 1, updatedAt: ctx.now };
+    const event = createEvent("user.updated", { userId, changedFields }, ctx);
+    await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });
+    return saved;
+  };
+
+/** RFC 9110 If-Match: `*`, or a list of entity tags; weak tags compare by their opaque part. */
+function eTagMatches(ifMatch: string, current: string): boolean {
+  return ifMatch
+    .split(",")
+    .map((tag) => tag.trim().replace(/^W\//, ""))
+    .some((tag) => tag === "*" || tag === current);
+}
