@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
@@ -67,4 +69,41 @@ export async function startTestCognito(): Promise<TestCognito> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Upstream cognito-local as shipped (its CLI, none of the local stack's gap closing), in a child
+ * process with its data in a temp folder: for proving how the adapter copes with its gaps.
+ */
+export async function startUpstreamCognitoLocal(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "cognito-upstream-"));
+  const bin = join(dirname(createRequire(import.meta.url).resolve("cognito-local/package.json")), "lib/bin/start.js");
+  const child = spawn(process.execPath, [bin], {
+    cwd: dataDir,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: "ignore",
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await fetch(`${endpoint}/health`);
+      return { endpoint, stop };
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        await stop();
+        throw new Error(`upstream cognito-local did not start on ${endpoint}`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

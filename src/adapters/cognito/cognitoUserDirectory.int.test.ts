@@ -1,6 +1,14 @@
-import { InitiateAuthCommand, NotAuthorizedException } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestCognito, type TestCognito } from "../../../test/support/cognito.js";
+import { startTestCognito, startUpstreamCognitoLocal, type TestCognito } from "../../../test/support/cognito.js";
 import type { UserDirectory } from "../../ports/userDirectory.js";
 import { createCognitoUserDirectory } from "./cognitoUserDirectory.js";
 
@@ -83,5 +91,34 @@ describe("Cognito user directory against cognito-local", () => {
       expect.objectContaining({ userId, email: "listed@example.com", status: "CONFIRMED", enabled: true }),
     );
     expect(await directory.listUsersCreatedSince(new Date(Date.now() + 60_000))).toEqual([]);
+  });
+});
+
+describe("Cognito user directory against upstream cognito-local, which lacks AdminUserGlobalSignOut", () => {
+  let upstream: Awaited<ReturnType<typeof startUpstreamCognitoLocal>>;
+  beforeAll(async () => {
+    upstream = await startUpstreamCognitoLocal();
+  });
+  afterAll(() => upstream?.stop());
+
+  it("still disables the user: locally the missing sign-out is logged, not fatal", async () => {
+    const client = new CognitoIdentityProviderClient({
+      endpoint: upstream.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    const pool = await client.send(new CreateUserPoolCommand({ PoolName: "upstream", UsernameAttributes: ["email"] }));
+    const UserPoolId = pool.UserPool?.Id ?? "";
+    const created = await client.send(new AdminCreateUserCommand({ UserPoolId, Username: "plain@example.com", MessageAction: "SUPPRESS" }));
+    const userId = created.User?.Attributes?.find((a) => a.Name === "sub")?.Value ?? "";
+    await expect(
+      client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId })),
+    ).rejects.toThrow(/unsupported/i);
+
+    const directory = createCognitoUserDirectory({ region: "us-east-1", userPoolId: UserPoolId, cognitoEndpoint: upstream.endpoint });
+    await directory.disableAndSignOut(userId);
+
+    expect((await client.send(new AdminGetUserCommand({ UserPoolId, Username: userId }))).Enabled).toBe(false);
+    client.destroy();
   });
 });
