@@ -26,35 +26,8 @@ export const createUserFromSignUp =
     const { profiles } = services;
     if (await profiles.get(userId)) return { created: false };
 
-    const address = normalizeEmail(email);
-    const claim = await profiles.claimOf(address);
-    if (claim && (claim.verified || claim.userId === userId)) throw new EmailNotAvailableError();
-
-    const ctx = eventContext(services, correlationId);
-    const primaryEmail: EmailRecord = {
-      emailId: services.ids.newId(),
-      email: address,
-      isPrimary: true,
-      isVerified: true,
-      verifiedAt: ctx.now,
-      createdAt: ctx.now,
-    };
-    const profile: UserProfile = { userId, email: address, status: "active", version: 1, createdAt: ctx.now, updatedAt: ctx.now };
-    const newUser: NewUser = {
-      profile,
-      primaryEmail,
-      event: createEvent("user.created", { userId, email: address }, ctx),
-      ...(claim
-        ? {
-            takeOver: {
-              claim,
-              event: createEvent("email.removed", { userId: claim.userId, emailId: claim.emailId, email: address }, ctx),
-            },
-          }
-        : {}),
-    };
     try {
-      await profiles.createUser(newUser);
+      await profiles.createUser(await newUserFor(services, { userId, email, correlationId }));
     } catch (error) {
       // A concurrent replay may have won the race: its profile is ours too.
       if (await profiles.get(userId)) return { created: false };
@@ -62,3 +35,36 @@ export const createUserFromSignUp =
     }
     return { created: true };
   };
+
+async function newUserFor(
+  services: Pick<Services, "profiles" | "config" | "clock" | "ids">,
+  { userId, email, correlationId }: SignUpInput,
+): Promise<NewUser> {
+  const address = normalizeEmail(email);
+  const claim = await services.profiles.claimOf(address);
+  if (claim && (claim.verified || claim.userId === userId)) throw new EmailNotAvailableError();
+
+  const ctx = eventContext(services, correlationId);
+  const primaryEmail: EmailRecord = {
+    emailId: services.ids.newId(),
+    email: address,
+    isPrimary: true,
+    isVerified: true,
+    verifiedAt: ctx.now,
+    createdAt: ctx.now,
+  };
+  const profile: UserProfile = { userId, email: address, status: "active", version: 1, createdAt: ctx.now, updatedAt: ctx.now };
+  return {
+    profile,
+    primaryEmail,
+    event: createEvent("user.created", { userId, email: address }, ctx),
+    ...(claim
+      ? {
+          takeOver: {
+            claim,
+            event: createEvent("email.removed", { userId: claim.userId, emailId: claim.emailId, email: address }, ctx),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import { adjustEmailCount, putEmail, putEmailClaim } from "../../src/adapters/dynamodb/emailItems.js";
+import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
+import type { Services } from "../../src/composition/services.js";
+
+/**
+ * Gives a user an address they have added but not verified, written with the same named items
+ * the add-email transaction uses. `releaseAt` (epoch seconds) in the past makes the claim expired.
+ */
+export async function addUnverifiedEmail(
+  services: Pick<Services, "db" | "config">,
+  userId: string,
+  address: string,
+  releaseAt: number,
+): Promise<{ emailId: string }> {
+  const table = services.config.tableName;
+  const emailId = randomUUID();
+  await transactWrite(services.db, [
+    putEmail(table, userId, {
+      emailId,
+      email: address,
+      isPrimary: false,
+      isVerified: false,
+      createdAt: new Date().toISOString(),
+    }),
+    putEmailClaim(table, address, { userId, emailId, verified: false, releaseAt }),
+    adjustEmailCount(table, userId, 1),
+  ]);
+  return { emailId };
+}
