@@ -1,0 +1,240 @@
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+  type AttributeValue as StreamAttributeValue,
+  type Shard,
+  type ShardIteratorType,
+} from "@aws-sdk/client-dynamodb-streams";
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+
+export interface StreamFailure {
+  /** The records still reported as failed after the last attempt. */
+  records: DynamoDBRecord[];
+  attempts: number;
+  error: string;
+}
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  region?: string;
+  /** The function on the stream (the real outbox relay, wrapped with a Lambda context). */
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** LATEST for a running stack, TRIM_HORIZON for tests that write before polling. */
+  startingPosition?: "LATEST" | "TRIM_HORIZON";
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Re-deliveries after the first attempt, like the event source mapping's MaximumRetryAttempts. */
+  maxRetryAttempts?: number;
+  retryDelayMs?: number;
+  /** The on-failure destination: records given up on. */
+  onFailure?: (failure: StreamFailure) => void | Promise<void>;
+  /** Errors of the polling itself (the table went away, DynamoDB Local stopped). */
+  onError?: (error: unknown) => void;
+}
+
+export interface StreamPoller {
+  start(): Promise<void>;
+  /** Stops polling and waits for the batch in hand; no timers are left behind. */
+  stop(): Promise<void>;
+}
+
+interface ShardState {
+  parentId?: string;
+  iterator?: string;
+  lastSequence?: string;
+  done: boolean;
+}
+
+/**
+ * Lambda's DynamoDB event source mapping, on one machine: reads the table's stream from DynamoDB
+ * Local and invokes the handler with DynamoDBStreamEvent batches. Like Lambda with
+ * ReportBatchItemFailures, a batch is retried from the lowest failed sequence number (so later
+ * records are delivered again), and after the last retry the failed records go to `onFailure`
+ * and the shard moves on.
+ */
+export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
+  const region = options.region ?? "us-east-1";
+  const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+  const dynamo = new DynamoDBClient({ endpoint: options.endpoint, region, credentials });
+  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region, credentials });
+  const shards = new Map<string, ShardState>();
+  let streamArn = "";
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeRetry: (() => void) | undefined;
+  let cycle: Promise<void> = Promise.resolve();
+
+  async function listShards(): Promise<Shard[]> {
+    const all: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }),
+      );
+      all.push(...(StreamDescription?.Shards ?? []));
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return all;
+  }
+
+  async function iterator(shardId: string, type: ShardIteratorType, sequence?: string) {
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequence }),
+    );
+    return ShardIterator;
+  }
+
+  /** Shards seen at start begin at the starting position; shards that appear later from their start. */
+  async function discover(initial: boolean) {
+    for (const shard of await listShards()) {
+      const id = shard.ShardId;
+      if (!id || shards.has(id)) continue;
+      const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
+      const position = initial ? (options.startingPosition ?? "LATEST") : "TRIM_HORIZON";
+      if (initial && position === "LATEST" && closed) {
+        shards.set(id, { done: true });
+        continue;
+      }
+      shards.set(id, { parentId: shard.ParentShardId, iterator: await iterator(id, position), done: false });
+    }
+  }
+
+  async function pollShards(): Promise<boolean> {
+    let received = false;
+    for (const [id, state] of shards) {
+      if (state.done || stopped) continue;
+      const parent = state.parentId ? shards.get(state.parentId) : undefined;
+      if (parent && !parent.done) continue; // a parent's records come before its children's
+      try {
+        state.iterator ??= await iterator(id, state.lastSequence ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON", state.lastSequence);
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize ?? 100 }));
+        const records = page.Records ?? [];
+        if (records.length > 0) {
+          received = true;
+          await deliver(records.map(toLambdaRecord));
+          state.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber;
+        }
+        state.iterator = page.NextShardIterator;
+        if (!page.NextShardIterator) state.done = true;
+      } catch (error) {
+        // An expired or trimmed iterator: take a fresh one after the last record handled.
+        state.iterator = undefined;
+        options.onError?.(error);
+      }
+    }
+    return received;
+  }
+
+  async function deliver(batch: DynamoDBRecord[]) {
+    const maxRetries = options.maxRetryAttempts ?? 3;
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      let failedIds: Set<string>;
+      let error = "";
+      try {
+        const response = await options.handler({ Records: pending });
+        failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        if (failedIds.size === 0) return;
+        error = "Reported as batch item failures";
+      } catch (thrown) {
+        failedIds = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ""));
+        error = thrown instanceof Error ? thrown.message : String(thrown);
+      }
+      // Lambda resumes from the lowest failed sequence number; an unknown identifier fails the whole batch.
+      const first = pending.findIndex((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
+      const resumeFrom = first === -1 ? 0 : first;
+      if (stopped) return; // shutting down: the batch is abandoned, as a stopped poller never checkpoints
+      if (attempt > maxRetries) {
+        const records = pending.filter((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
+        await options.onFailure?.({ records: records.length > 0 ? records : pending, attempts: attempt, error });
+        return;
+      }
+      pending = pending.slice(resumeFrom);
+      await new Promise<void>((resolve) => {
+        const retryTimer = setTimeout(() => resolve(), (options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+        wakeRetry = () => {
+          clearTimeout(retryTimer);
+          resolve();
+        };
+      });
+      wakeRetry = undefined;
+    }
+  }
+
+  function toLambdaRecord(record: _Record): DynamoDBRecord {
+    const data = record.dynamodb ?? {};
+    return {
+      eventID: record.eventID,
+      eventName: record.eventName as DynamoDBRecord["eventName"],
+      eventVersion: record.eventVersion,
+      eventSource: "aws:dynamodb",
+      awsRegion: record.awsRegion ?? region,
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: data.ApproximateCreationDateTime
+          ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000)
+          : undefined,
+        Keys: toLambdaImage(data.Keys),
+        NewImage: toLambdaImage(data.NewImage),
+        OldImage: toLambdaImage(data.OldImage),
+        SequenceNumber: data.SequenceNumber,
+        SizeBytes: data.SizeBytes,
+        StreamViewType: data.StreamViewType,
+      },
+    };
+  }
+
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      cycle = (async () => {
+        let received = false;
+        try {
+          await discover(false);
+          received = await pollShards();
+        } catch (error) {
+          options.onError?.(error);
+        }
+        schedule(received ? 0 : (options.pollIntervalMs ?? 250));
+      })();
+    }, delayMs);
+  };
+
+  return {
+    async start() {
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
+      if (!Table?.LatestStreamArn) throw new Error(`Table ${options.tableName} has no stream`);
+      streamArn = Table.LatestStreamArn;
+      await discover(true);
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      wakeRetry?.();
+      await cycle;
+      dynamo.destroy();
+      streams.destroy();
+    },
+  };
+}
+
+/** The stream API's binary values are bytes; a Lambda event carries them base64-encoded. */
+function toLambdaImage(image: Record<string, StreamAttributeValue> | undefined): Record<string, AttributeValue> | undefined {
+  if (!image) return undefined;
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaValue(value)]));
+}
+
+function toLambdaValue(value: StreamAttributeValue): AttributeValue {
+  if (value.B) return { B: Buffer.from(value.B).toString("base64") };
+  if (value.BS) return { BS: value.BS.map((b) => Buffer.from(b).toString("base64")) };
+  if (value.M) return { M: toLambdaImage(value.M) ?? {} };
+  if (value.L) return { L: value.L.map(toLambdaValue) };
+  return value as AttributeValue;
+}
