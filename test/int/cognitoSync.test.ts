@@ -1,12 +1,14 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventBridgeEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eventContext } from "../../src/composition/services.js";
-import { createEvent, EVENT_SOURCE } from "../../src/domain/events.js";
+import { EVENT_SOURCE } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/cognitoSync.js";
+import { addEmail } from "../../src/usecases/addEmail.js";
+import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
 import { reactivateUser } from "../../src/usecases/reactivateUser.js";
+import { setPrimaryEmail } from "../../src/usecases/setPrimaryEmail.js";
 import { suspendUser } from "../../src/usecases/suspendUser.js";
 import type { SyncOutcome } from "../../src/usecases/syncCognitoFromEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
@@ -115,22 +117,14 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("email.primary.changed makes the new primary the sign-in name; a late older change is skipped", async () => {
-    // The primary-change use case writes exactly this: profile.email moves, with the event.
+    // The real path: add an address, verify it with the mailed code, make it primary.
     const changePrimary = async (newEmail: string) => {
-      const current = await services.profiles.get(userId);
-      if (!current) throw new Error("profile missing");
-      const ctx = eventContext(services, correlationId);
-      const event = createEvent(
-        "email.primary.changed",
-        { userId, emailId: services.ids.newId(), oldEmail: current.email, newEmail },
-        ctx,
-      );
-      await services.profiles.saveAtVersion(
-        { ...current, email: newEmail, version: current.version + 1, updatedAt: ctx.now },
-        current.version,
-        event,
-      );
-      return targetEvent("email.primary.changed", event.detail);
+      const { email: added } = await addEmail(services)({ userId, email: newEmail, correlationId });
+      const code = services.mailbox.to(newEmail).at(-1)?.code ?? "";
+      await confirmVerification(services)({ userId, emailId: added.emailId, code, correlationId });
+      const caller = { userId, groups: [], authTime: Math.floor(Date.now() / 1000) };
+      await setPrimaryEmail(services)({ caller, emailId: added.emailId, correlationId });
+      return lastEvent(services, userId, "email.primary.changed");
     };
     const second = `second-${email}`;
     const third = `third-${email}`;
