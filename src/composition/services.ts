@@ -3,6 +3,7 @@ import { createCognitoUserDirectory } from "../adapters/cognito/cognitoUserDirec
 import { createDocumentClient } from "../adapters/dynamodb/client.js";
 import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js";
 import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
+import { createIdempotencyStoreFactory, type IdempotencyStoreFactory } from "../adapters/dynamodb/idempotencyStore.js";
 import { createEventBridgePublisher } from "../adapters/eventbridge/eventBridgePublisher.js";
 import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
 import { createSesMailer } from "../adapters/mailer/sesMailer.js";
@@ -33,6 +34,8 @@ export interface Services {
   userDirectory: UserDirectory;
   /** Sign-ups whose profile the PostConfirmation trigger could not write. */
   signUpRetryQueue: JobQueue<SignUpJob>;
+  /** Powertools idempotency records for POST routes, in the same table. */
+  idempotencyStore: IdempotencyStoreFactory;
 }
 
 /** Adapters a caller may swap (tests: a fixed clock; the local stack: its own mailbox). */
@@ -43,11 +46,12 @@ export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids"
  * integration tests all build the graph here, differing only in configuration and overrides.
  */
 export function createServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
-  const db = createDocumentClient({
+  const dynamoConfig = {
     tableName: config.tableName,
     region: config.region,
     ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
-  });
+  };
+  const db = createDocumentClient(dynamoConfig);
   return {
     config,
     db,
@@ -65,6 +69,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
         ...(config.signUpRetryQueueUrl ? { queueUrl: config.signUpRetryQueueUrl } : {}),
         ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
       }),
+    idempotencyStore: createIdempotencyStoreFactory(dynamoConfig),
   };
 }
 

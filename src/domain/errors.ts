@@ -134,8 +134,21 @@ export class RateLimitExceededError extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
     message = `Verification limit reached. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`,
+    /** The window that was exhausted, for the X-RateLimit-* headers of the 429. */
+    readonly window?: { limit: number; resetAt: number },
   ) {
     super(message);
+  }
+}
+
+/**
+ * A code that used up its tries (429, not 400, until a new code is sent): the client can tell
+ * "wrong code, try again" from "stop, request a new code". Retry-After is 0 because a new code
+ * may be requested at once, within the send limit.
+ */
+export class VerificationAttemptsExhaustedError extends RateLimitExceededError {
+  constructor() {
+    super(0, "Too many incorrect codes. Request a new verification code.");
   }
 }
 

@@ -82,6 +82,11 @@ export function toErrorResponse(
   if (error instanceof E.RateLimitExceededError) {
     body.retryAfter = error.retryAfterSeconds;
     headers["Retry-After"] = String(error.retryAfterSeconds);
+    if (error.window) {
+      headers["X-RateLimit-Limit"] = String(error.window.limit);
+      headers["X-RateLimit-Remaining"] = "0";
+      headers["X-RateLimit-Reset"] = String(error.window.resetAt);
+    }
   }
   return { statusCode, body, headers };
 }

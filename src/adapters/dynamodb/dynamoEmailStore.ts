@@ -1,6 +1,198 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { EmailStore } from "../../ports/emailStore.js";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { EmailNotAvailableError } from "../../domain/errors.js";
+import type { EmailRecord } from "../../domain/email.js";
+import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
+import {
+  adjustEmailCount,
+  deleteEmail,
+  deleteEmailClaim,
+  markEmailVerified,
+  putEmail,
+  putEmailClaim,
+  requireActiveProfile,
+  requireUnverifiedEmail,
+  setEmailPrimary,
+  toEmailRecord,
+  unsetEmailPrimary,
+  verifyEmailClaim,
+  type EmailClaimItem,
+} from "./emailItems.js";
+import { keys } from "./keys.js";
+import { putOutboxEvent } from "./outboxItems.js";
+import { putProfileAtVersion, toProfile } from "./profileItems.js";
+import { countRateLimitWindow } from "./rateLimitItems.js";
+import { retryingConflicts, transactWriteRetryingConflicts } from "./retryOnConflict.js";
+import { TTL_ATTRIBUTE } from "./tableDefinition.js";
+import type { NamedItem } from "./transact.js";
+import { CODE_SORT_PREFIX, deleteVerificationCode, putVerificationCode, type VerificationCodeItem } from "./verificationItems.js";
 
-export function createDynamoEmailStore(_db: DynamoDBDocumentClient, _tableName: string): EmailStore {
-  return {};
+/** Verification sends are counted per address, whoever holds it. */
+export const VERIFY_SCOPE = "verify";
+
+export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: string): EmailStore {
+  const transact = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
+  const outbox = (events: Parameters<typeof putOutboxEvent>[1][]) => events.map((e) => putOutboxEvent(tableName, e));
+
+  return {
+    async list(userId) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.userPartition(userId), ":prefix": keys.emailSortPrefix },
+          ConsistentRead: true,
+        }),
+      );
+      return Items.map(toEmailRecord);
+    },
+
+    async account(userId) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "PK = :pk",
+          ExpressionAttributeValues: { ":pk": keys.userPartition(userId) },
+          ConsistentRead: true,
+        }),
+      );
+      let profile: EmailAccount["profile"] | undefined;
+      const emails: EmailRecord[] = [];
+      const codes = new Map<string, StoredCode>();
+      for (const item of Items) {
+        const sk = String(item.SK);
+        if (sk === keys.profile(userId).SK) profile = toProfile(item);
+        else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
+        else if (sk.startsWith(CODE_SORT_PREFIX)) {
+          const code = item as VerificationCodeItem;
+          codes.set(code.emailId, { codeHash: code.codeHash, attempts: code.attempts, expiresAt: code[TTL_ATTRIBUTE] });
+        }
+      }
+      return profile ? { profile, emails, codes } : undefined;
+    },
+
+    async claimOf(address) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.emailClaim(address), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      const { userId, emailId, verified, releaseAt } = Item as EmailClaimItem;
+      return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
+    },
+
+    async sendsIn(address, window) {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.rateLimitWindow(VERIFY_SCOPE, address, window.start),
+          ConsistentRead: true,
+        }),
+      );
+      return Number(Item?.sends ?? 0);
+    },
+
+    async add({ userId, record, maxEmails, claimReleaseAt, code, send, takeOver, events }) {
+      const claim = { userId, emailId: record.emailId, verified: false, releaseAt: claimReleaseAt };
+      const items: NamedItem[] = [
+        adjustEmailCount(tableName, userId, 1, { max: maxEmails, requireActive: true }),
+        putEmail(tableName, userId, record),
+        putEmailClaim(
+          tableName,
+          record.email,
+          claim,
+          takeOver && { expired: takeOver.claim, nowEpoch: takeOver.nowEpoch },
+        ),
+        putVerificationCode(tableName, userId, record.emailId, { ...code, createdAt: record.createdAt }),
+        countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),
+      ];
+      if (takeOver) items.push(...staleOwnerLoses(takeOver.claim));
+      await transact([...items, ...outbox(events)]);
+    },
+
+    async remove({ userId, record, events }) {
+      await transact([
+        adjustEmailCount(tableName, userId, -1, { requireActive: true }),
+        deleteEmail(tableName, userId, record.emailId, { onlyIfNotPrimary: true }),
+        deleteEmailClaim(tableName, record.email, record.emailId),
+        deleteVerificationCode(tableName, userId, record.emailId),
+        ...outbox(events),
+      ]);
+    },
+
+    async replaceCode({ userId, emailId, code, send }) {
+      await transact([
+        requireActiveProfile(tableName, userId),
+        requireUnverifiedEmail(tableName, userId, emailId),
+        putVerificationCode(tableName, userId, emailId, { ...code, createdAt: new Date(send.nowEpoch * 1000).toISOString() }),
+        countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),
+      ]);
+    },
+
+    async spendAttempt(userId, emailId, codeHash, maxAttempts) {
+      try {
+        const { Attributes } = await retryingConflicts(() =>
+          db.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.verificationCode(userId, emailId),
+              UpdateExpression: "ADD attempts :one",
+              ConditionExpression: "codeHash = :hash AND attempts < :max",
+              ExpressionAttributeValues: { ":one": 1, ":hash": codeHash, ":max": maxAttempts },
+              ReturnValues: "UPDATED_NEW",
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            }),
+          ),
+        );
+        return { kind: "counted", attempts: Number(Attributes?.attempts) };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The old item comes back in wire format: compare the raw string attribute.
+        return error.Item?.codeHash?.S === codeHash ? { kind: "exhausted" } : { kind: "replaced" };
+      }
+    },
+
+    async killCode(userId, emailId) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.verificationCode(userId, emailId),
+            UpdateExpression: "REMOVE codeHash",
+            ConditionExpression: "attribute_exists(PK)",
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async confirm({ userId, record, codeHash, verifiedAt, events }) {
+      await transact([
+        requireActiveProfile(tableName, userId),
+        deleteVerificationCode(tableName, userId, record.emailId, { codeHash }),
+        markEmailVerified(tableName, userId, record.emailId, verifiedAt),
+        verifyEmailClaim(tableName, record.email, userId, record.emailId),
+        ...outbox(events),
+      ]);
+    },
+
+    async switchPrimary({ profile, expectedVersion, oldPrimary, newPrimary, events }) {
+      await transact([
+        ...(oldPrimary ? [unsetEmailPrimary(tableName, profile.userId, oldPrimary.emailId)] : []),
+        setEmailPrimary(tableName, profile.userId, newPrimary.emailId),
+        putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true }),
+        ...outbox(events),
+      ]);
+    },
+  };
+
+  /** The takeover's other half: the stale owner's unverified address, code and count go. */
+  function staleOwnerLoses(stale: AddressClaim): NamedItem[] {
+    const lostRace = () => new EmailNotAvailableError();
+    return [
+      { ...deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }), onConditionFailed: lostRace },
+      { ...adjustEmailCount(tableName, stale.userId, -1), onConditionFailed: lostRace },
+      deleteVerificationCode(tableName, stale.userId, stale.emailId),
+    ];
+  }
 }

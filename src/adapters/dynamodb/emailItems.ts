@@ -2,8 +2,12 @@ import type { EmailRecord } from "../../domain/email.js";
 import {
   AccountNotActiveError,
   CannotDeleteLastEmailError,
+  CannotDeletePrimaryEmailError,
+  ConcurrentModificationError,
+  EmailAlreadyVerifiedError,
   EmailLimitReachedError,
   EmailNotAvailableError,
+  EmailNotVerifiedError,
   NotFoundError,
 } from "../../domain/errors.js";
 import { keys } from "./keys.js";
@@ -151,7 +155,100 @@ export function deleteEmail(
         ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       },
     },
-    onConditionFailed: (old) => (old ? new EmailNotAvailableError() : new NotFoundError("Email")),
+    onConditionFailed: (old) => {
+      if (!old) return new NotFoundError("Email");
+      if (options.onlyIfNotPrimary && old.isPrimary === true) return new CannotDeletePrimaryEmailError();
+      return new EmailNotAvailableError();
+    },
+  };
+}
+
+/** Marks an address verified; refuses one already verified or gone. */
+export function markEmailVerified(tableName: string, userId: string, emailId: string, verifiedAt: string): NamedItem {
+  return {
+    name: "markEmailVerified",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.email(userId, emailId),
+        UpdateExpression: "SET isVerified = :true, verifiedAt = :at",
+        ConditionExpression: "attribute_exists(PK) AND isVerified = :false",
+        ExpressionAttributeValues: { ":true": true, ":false": false, ":at": verifiedAt },
+      },
+    },
+    onConditionFailed: (old) => (old ? new EmailAlreadyVerifiedError() : new NotFoundError("Email")),
+  };
+}
+
+/** Demotes the primary read before the switch; fails if another switch got there first. */
+export function unsetEmailPrimary(tableName: string, userId: string, emailId: string): NamedItem {
+  return {
+    name: "unsetEmailPrimary",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.email(userId, emailId),
+        UpdateExpression: "SET isPrimary = :false",
+        ConditionExpression: "isPrimary = :true",
+        ExpressionAttributeValues: { ":true": true, ":false": false },
+      },
+    },
+    onConditionFailed: () => new ConcurrentModificationError(),
+  };
+}
+
+/** Promotes an address: it must still exist, be verified and not already be primary. */
+export function setEmailPrimary(tableName: string, userId: string, emailId: string): NamedItem {
+  return {
+    name: "setEmailPrimary",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.email(userId, emailId),
+        UpdateExpression: "SET isPrimary = :true",
+        ConditionExpression: "attribute_exists(PK) AND isVerified = :true AND isPrimary = :false",
+        ExpressionAttributeValues: { ":true": true, ":false": false },
+      },
+    },
+    onConditionFailed: (old) => {
+      if (!old) return new NotFoundError("Email");
+      if (old.isVerified !== true) return new EmailNotVerifiedError();
+      return new ConcurrentModificationError();
+    },
+  };
+}
+
+/** The address still exists and is unverified (a code for a verified address is pointless). */
+export function requireUnverifiedEmail(tableName: string, userId: string, emailId: string): NamedItem {
+  return {
+    name: "requireUnverifiedEmail",
+    item: {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.email(userId, emailId),
+        ConditionExpression: "attribute_exists(PK) AND isVerified = :false",
+        ExpressionAttributeValues: { ":false": false },
+      },
+    },
+    // A ConditionCheck returns no old item: gone or verified in the meantime reads as gone.
+    onConditionFailed: () => new NotFoundError("Email"),
+  };
+}
+
+/** Writes by suspended or deleted users are refused even with a valid token. */
+export function requireActiveProfile(tableName: string, userId: string): NamedItem {
+  return {
+    name: "requireActiveProfile",
+    item: {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.profile(userId),
+        ConditionExpression: "#status = :active",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":active": "active" },
+      },
+    },
+    onConditionFailed: () => new AccountNotActiveError(),
   };
 }
 

@@ -1,0 +1,14 @@
+import { httpHandler } from "../../http/httpHandler.js";
+import { noContent } from "../../http/response.js";
+import { emailIdOf } from "../../http/schemas/emailSchemas.js";
+import { removeEmail } from "../../usecases/removeEmail.js";
+
+/** DELETE /users/me/emails/{emailId} */
+export const handler = httpHandler(async (req, services) => {
+  await removeEmail(services)({
+    userId: req.caller.userId,
+    emailId: emailIdOf(req.pathParameters),
+    correlationId: req.correlationId,
+  });
+  return noContent();
+});

@@ -1,0 +1,15 @@
+import { httpHandler } from "../../http/httpHandler.js";
+import { ok } from "../../http/response.js";
+import { emailIdOf } from "../../http/schemas/emailSchemas.js";
+import { setPrimaryEmail } from "../../usecases/setPrimaryEmail.js";
+
+/** PUT /users/me/emails/{emailId}/primary: needs a sign-in within the last 15 minutes. */
+export const handler = httpHandler(async (req, services) =>
+  ok(
+    await setPrimaryEmail(services)({
+      caller: req.caller,
+      emailId: emailIdOf(req.pathParameters),
+      correlationId: req.correlationId,
+    }),
+  ),
+);

@@ -1,0 +1,89 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { normalizeEmail, UNVERIFIED_CLAIM_SECONDS, type EmailRecord } from "../domain/email.js";
+import { EmailNotAvailableError } from "../domain/errors.js";
+import { createEvent, type DomainEvent } from "../domain/events.js";
+import { statusAfter, windowAt, type RateLimitStatus } from "../domain/rateLimit.js";
+import { MAX_EMAILS_PER_USER } from "../domain/user.js";
+import {
+  CODE_SEND_WINDOW_SECONDS,
+  CODE_SENDS_PER_WINDOW,
+  CODE_TTL_SECONDS,
+  generateCode,
+  hashCode,
+} from "../domain/verificationCode.js";
+import { epochSeconds } from "../ports/clock.js";
+import type { AddressClaim } from "../ports/emailStore.js";
+import { logger } from "../observability.js";
+import { verificationMail } from "./mailMessages.js";
+
+export interface AddEmailInput {
+  userId: string;
+  email: string;
+  correlationId: string;
+}
+
+export interface AddEmailResult {
+  email: EmailRecord;
+  rateLimit: RateLimitStatus;
+}
+
+/**
+ * Adds an unverified address and mails its first code. One transaction claims the address,
+ * bumps the capped counter, stores the code's hash, counts the send and writes the event; an
+ * expired unverified claim of another user is taken over in that same transaction.
+ */
+export const addEmail =
+  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
+  async ({ userId, email, correlationId }: AddEmailInput): Promise<AddEmailResult> => {
+    const address = normalizeEmail(email);
+    const ctx = eventContext(services, correlationId);
+    const nowEpoch = epochSeconds(services.clock.now());
+    const claim = await services.emails.claimOf(address);
+    const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
+
+    const record: EmailRecord = {
+      emailId: services.ids.newId(),
+      email: address,
+      isPrimary: false,
+      isVerified: false,
+      createdAt: ctx.now,
+    };
+    const events: DomainEvent[] = [createEvent("email.added", { userId, emailId: record.emailId, email: address }, ctx)];
+    if (takeOver) {
+      events.push(
+        createEvent("email.removed", { userId: takeOver.userId, emailId: takeOver.emailId, email: address }, ctx),
+      );
+    }
+    const code = generateCode();
+    const window = windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
+    await services.emails.add({
+      userId,
+      record,
+      maxEmails: MAX_EMAILS_PER_USER,
+      claimReleaseAt: nowEpoch + UNVERIFIED_CLAIM_SECONDS,
+      code: { codeHash: hashCode(record.emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS },
+      send: { address, window, nowEpoch },
+      ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
+      events,
+    });
+
+    const [sends] = await Promise.all([
+      services.emails.sendsIn(address, window),
+      services.mailer.send(verificationMail(address, code)).catch((error: unknown) => {
+        // The address is added either way; the user can ask for another code.
+        logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
+      }),
+    ]);
+    return { email: record, rateLimit: statusAfter(window, sends) };
+  };
+
+/**
+ * Any live claim makes the address unavailable, with the same answer whoever holds it (no
+ * enumeration). Only another user's unverified claim past its release time may be taken over.
+ */
+function takeOverOf(claim: AddressClaim, userId: string, nowEpoch: number): AddressClaim {
+  const expired = !claim.verified && claim.releaseAt !== undefined && claim.releaseAt < nowEpoch;
+  if (!expired || claim.userId === userId) throw new EmailNotAvailableError();
+  return claim;
+}

@@ -1,0 +1,57 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import type { EmailRecord } from "../domain/email.js";
+import {
+  EmailAlreadyVerifiedError,
+  InvalidVerificationCodeError,
+  NotFoundError,
+  VerificationAttemptsExhaustedError,
+} from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import { assertActive } from "../domain/user.js";
+import { codeMatches, MAX_CODE_ATTEMPTS } from "../domain/verificationCode.js";
+import { epochSeconds } from "../ports/clock.js";
+
+export interface ConfirmVerificationInput {
+  userId: string;
+  emailId: string;
+  code: string;
+  correlationId: string;
+}
+
+/**
+ * Checks a code and verifies the address. A try is spent atomically *before* the comparison, so
+ * parallel guesses cannot get more than MAX_CODE_ATTEMPTS tries at one code. On success one
+ * transaction consumes the code (only if it is still that code), marks the address and its claim
+ * verified (the claim is then never released) and writes email.verified.
+ */
+export const confirmVerification =
+  (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
+  async ({ userId, emailId, code, correlationId }: ConfirmVerificationInput): Promise<EmailRecord> => {
+    const account = await services.emails.account(userId);
+    if (!account) throw new NotFoundError("Email");
+    assertActive(account.profile);
+    const record = account.emails.find((e) => e.emailId === emailId);
+    if (!record) throw new NotFoundError("Email");
+    if (record.isVerified) throw new EmailAlreadyVerifiedError();
+
+    const stored = account.codes.get(emailId);
+    if (!stored) throw new InvalidVerificationCodeError();
+    if (!stored.codeHash || stored.attempts >= MAX_CODE_ATTEMPTS) throw new VerificationAttemptsExhaustedError();
+    // TTL deletion lags by hours: the expiry is enforced here.
+    if (stored.expiresAt <= epochSeconds(services.clock.now())) throw new InvalidVerificationCodeError();
+
+    const spent = await services.emails.spendAttempt(userId, emailId, stored.codeHash, MAX_CODE_ATTEMPTS);
+    if (spent.kind === "exhausted") throw new VerificationAttemptsExhaustedError();
+    if (spent.kind === "replaced") throw new InvalidVerificationCodeError();
+    if (!codeMatches(emailId, code, stored.codeHash)) {
+      if (spent.attempts >= MAX_CODE_ATTEMPTS) await services.emails.killCode(userId, emailId);
+      throw new InvalidVerificationCodeError();
+    }
+
+    const ctx = eventContext(services, correlationId);
+    const verified: EmailRecord = { ...record, isVerified: true, verifiedAt: ctx.now };
+    const event = createEvent("email.verified", { userId, emailId, email: record.email }, ctx);
+    await services.emails.confirm({ userId, record, codeHash: stored.codeHash, verifiedAt: ctx.now, events: [event] });
+    return verified;
+  };

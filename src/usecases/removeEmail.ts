@@ -1,0 +1,32 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import { CannotDeleteLastEmailError, CannotDeletePrimaryEmailError, NotFoundError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import { assertActive } from "../domain/user.js";
+
+export interface RemoveEmailInput {
+  userId: string;
+  emailId: string;
+  correlationId: string;
+}
+
+/**
+ * Removes one of the caller's addresses with its claim and code. "Last" is checked before
+ * "primary" (the only address is also the primary, and "last" is the better answer); the
+ * transaction re-checks both, so a concurrent remove cannot leave the user without an address.
+ */
+export const removeEmail =
+  (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
+  async ({ userId, emailId, correlationId }: RemoveEmailInput): Promise<void> => {
+    const account = await services.emails.account(userId);
+    if (!account) throw new NotFoundError("Email");
+    assertActive(account.profile);
+    const record = account.emails.find((e) => e.emailId === emailId);
+    if (!record) throw new NotFoundError("Email");
+    if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
+    if (record.isPrimary) throw new CannotDeletePrimaryEmailError();
+
+    const ctx = eventContext(services, correlationId);
+    const event = createEvent("email.removed", { userId, emailId, email: record.email }, ctx);
+    await services.emails.remove({ userId, record, events: [event] });
+  };

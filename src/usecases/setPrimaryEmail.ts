@@ -1,0 +1,63 @@
+import type { Services } from "../composition/services.js";
+import { eventContext } from "../composition/services.js";
+import type { Caller } from "../domain/caller.js";
+import type { EmailRecord } from "../domain/email.js";
+import { EmailNotVerifiedError, NotFoundError, RecentSignInRequiredError } from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import { assertActive, RECENT_SIGN_IN_SECONDS, type UserProfile } from "../domain/user.js";
+import { epochSeconds } from "../ports/clock.js";
+import { logger } from "../observability.js";
+import { primaryChangedNotice } from "./mailMessages.js";
+
+export interface SetPrimaryEmailInput {
+  caller: Caller;
+  emailId: string;
+  correlationId: string;
+}
+
+/**
+ * Makes a verified address the primary. One transaction demotes the old primary (still primary),
+ * promotes the new one (still there, verified, not primary), moves the profile's email on its
+ * version and writes the event, so racing switches leave exactly one primary, the profile's.
+ * Sensitive: needs a recent sign-in; the old address is told afterwards.
+ */
+export const setPrimaryEmail =
+  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
+  async ({ caller, emailId, correlationId }: SetPrimaryEmailInput): Promise<EmailRecord> => {
+    const now = services.clock.now();
+    if (caller.authTime === undefined || epochSeconds(now) - caller.authTime > RECENT_SIGN_IN_SECONDS) {
+      throw new RecentSignInRequiredError();
+    }
+    const { userId } = caller;
+    const account = await services.emails.account(userId);
+    if (!account) throw new NotFoundError("Email");
+    assertActive(account.profile);
+    const target = account.emails.find((e) => e.emailId === emailId);
+    if (!target) throw new NotFoundError("Email");
+    if (!target.isVerified) throw new EmailNotVerifiedError();
+    if (target.isPrimary) return target;
+
+    const oldPrimary = account.emails.find((e) => e.isPrimary);
+    const ctx = eventContext(services, correlationId);
+    const { profile } = account;
+    const next: UserProfile = { ...profile, email: target.email, version: profile.version + 1, updatedAt: ctx.now };
+    const oldEmail = oldPrimary?.email ?? profile.email;
+    const event = createEvent(
+      "email.primary.changed",
+      { userId, emailId, oldEmail, newEmail: target.email },
+      ctx,
+    );
+    await services.emails.switchPrimary({
+      profile: next,
+      expectedVersion: profile.version,
+      oldPrimary,
+      newPrimary: target,
+      events: [event],
+    });
+
+    await services.mailer.send(primaryChangedNotice(oldEmail, target.email)).catch((error: unknown) => {
+      // The switch is committed; a lost notice must not turn it into an error.
+      logger.warn("Primary change notice not sent", { userId, error: error as Error });
+    });
+    return { ...target, isPrimary: true };
+  };

@@ -1,0 +1,78 @@
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { eventDetailSchemas, type EventType } from "../../src/domain/events.js";
+import type { Clock } from "../../src/ports/clock.js";
+import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
+import type { TestServices } from "./testServices.js";
+
+/** A clock tests move by hand: codes expire and claims are released without waiting. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date("2030-01-01T00:00:00.000Z")) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export interface TestUser {
+  userId: string;
+  email: string;
+  primaryEmailId: string;
+}
+
+let counter = 0;
+
+/** A confirmed user made by the real sign-up use case: profile, verified primary, claim. */
+export async function signedUpUser(services: TestServices, email?: string): Promise<TestUser> {
+  counter += 1;
+  const userId = `user-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const address = email ?? `${userId}@example.com`;
+  await createUserFromSignUp(services)({ userId, email: address, correlationId: "test-signup" });
+  const [primary] = await services.emails.list(userId);
+  if (!primary) throw new Error("sign-up wrote no email");
+  return { userId, email: address, primaryEmailId: primary.emailId };
+}
+
+/** Claims as the Cognito authorizer passes them; auth_time defaults to the service clock's now. */
+export function claimsOf(user: Pick<TestUser, "userId">, services: TestServices, authTime?: number) {
+  return {
+    sub: user.userId,
+    auth_time: authTime ?? Math.floor(services.clock.now().getTime() / 1000),
+  };
+}
+
+/** Every item in the test's table. */
+export async function scanTable(services: TestServices): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await services.db.send(
+      new ScanCommand({ TableName: services.config.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+export interface StoredEvent {
+  detailType: EventType;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Outbox events in the table, excluding sign-up's, each checked against its zod detail schema
+ * (a malformed event fails the test here).
+ */
+export async function outboxEvents(services: TestServices): Promise<StoredEvent[]> {
+  const items = (await scanTable(services)).filter((item) => String(item.PK).startsWith("OUTBOX#"));
+  return items
+    .map((item) => {
+      const detailType = item.detailType as EventType;
+      const detail = eventDetailSchemas[detailType].parse(JSON.parse(String(item.detail))) as Record<string, unknown>;
+      return { detailType, detail };
+    })
+    .filter((event) => event.detailType !== "user.created")
+    .sort((a, b) => String(a.detail.occurredAt).localeCompare(String(b.detail.occurredAt)));
+}
