@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keys } from "../adapters/dynamodb/keys.js";
+import { NotFoundError } from "../domain/errors.js";
+import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import { signUpUser } from "../../test/support/users.js";
+import { deleteAccount } from "./deleteAccount.js";
+import { suspendUser } from "./suspendUser.js";
+
+describe("deleteAccount", () => {
+  let services: TestServices;
+  let userId: string;
+  beforeEach(async () => {
+    services = await createTestServices();
+    ({ userId } = await signUpUser(services));
+  });
+
+  it("soft-deletes: status deleted with deletedAt, profile kept, one user.deleted", async () => {
+    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: "corr-del" });
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted", deletedAt, version: 2 });
+    const deletions = (await outboxEvents(services)).filter((e) => e.detailType === "user.deleted");
+    expect(deletions).toHaveLength(1);
+    expect(parseEvent("user.deleted", deletions[0]!)).toMatchObject({ userId, deletedAt, metadata: { correlationId: "corr-del" } });
+  });
+
+  it("is idempotent: a second call returns the first deletedAt and writes nothing", async () => {
+    const first = await deleteAccount(services)({ userId, correlationId: "a" });
+    const stored = await readItem(services, keys.profile(userId));
+    const second = await deleteAccount(services)({ userId, correlationId: "b" });
+    expect(second).toEqual(first);
+    expect(await readItem(services, keys.profile(userId))).toEqual(stored);
+    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.deleted")).toHaveLength(1);
+  });
+
+  it("lets a suspended user delete the account", async () => {
+    await suspendUser(services)({ userId, reason: "spam", correlationId: "c" });
+    await deleteAccount(services)({ userId, correlationId: "c" });
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
+  });
+
+  it("is NotFound for an unknown user", async () => {
+    await expect(deleteAccount(services)({ userId: randomUUID(), correlationId: "c" })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

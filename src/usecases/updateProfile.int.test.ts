@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keys } from "../adapters/dynamodb/keys.js";
+import { eventContext } from "../composition/services.js";
+import {
+  AccountNotActiveError,
+  ConcurrentModificationError,
+  NotFoundError,
+  PreconditionFailedError,
+} from "../domain/errors.js";
+import { createEvent } from "../domain/events.js";
+import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import { signUpUser } from "../../test/support/users.js";
+import { suspendUser } from "./suspendUser.js";
+import { updateProfile } from "./updateProfile.js";
+
+describe("updateProfile", () => {
+  let services: TestServices;
+  let userId: string;
+  const update = (patch: Parameters<ReturnType<typeof updateProfile>>[0]["patch"], ifMatch?: string) =>
+    updateProfile(services)({ userId, patch, correlationId: "corr-upd", ...(ifMatch ? { ifMatch } : {}) });
+
+  beforeEach(async () => {
+    services = await createTestServices();
+    ({ userId } = await signUpUser(services));
+  });
+
+  it("applies a partial update, bumps the version and writes user.updated with the changed fields", async () => {
+    const saved = await update({ firstName: "Zoë", phone: "+14155550123" });
+    expect(saved).toMatchObject({ firstName: "Zoë", phone: "+14155550123", version: 2 });
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ firstName: "Zoë", phone: "+14155550123", version: 2 });
+
+    const updates = (await outboxEvents(services)).filter((e) => e.detailType === "user.updated");
+    expect(updates).toHaveLength(1);
+    expect(parseEvent("user.updated", updates[0]!)).toMatchObject({
+      userId,
+      changedFields: ["firstName", "phone"],
+      metadata: { correlationId: "corr-upd" },
+    });
+  });
+
+  it("clears the phone with null and reports only what changed", async () => {
+    await update({ firstName: "Ana", phone: "+14155550123" });
+    const saved = await update({ firstName: "Ana", phone: null });
+    expect(saved.version).toBe(3);
+    expect(await readItem(services, keys.profile(userId))).not.toHaveProperty("phone");
+    const last = (await outboxEvents(services)).filter((e) => e.detailType === "user.updated").at(-1)!;
+    expect(parseEvent("user.updated", last).changedFields).toEqual(["phone"]);
+  });
+
+  it("writes nothing and emits nothing when nothing changes", async () => {
+    await update({ lastName: "Ng" });
+    const before = await readItem(services, keys.profile(userId));
+    const eventsBefore = (await outboxEvents(services)).length;
+    const same = await update({ lastName: "Ng", phone: null });
+    expect(same.version).toBe(2);
+    expect(await readItem(services, keys.profile(userId))).toEqual(before);
+    expect(await outboxEvents(services)).toHaveLength(eventsBefore);
+  });
+
+  it("honours If-Match: the current ETag (strong, weak, list or *) passes, a stale one is 412", async () => {
+    await expect(update({ firstName: "A" }, '"v1"')).resolves.toMatchObject({ version: 2 });
+    await expect(update({ firstName: "B" }, 'W/"v2"')).resolves.toMatchObject({ version: 3 });
+    await expect(update({ firstName: "C" }, '"v1", "v3"')).resolves.toMatchObject({ version: 4 });
+    await expect(update({ firstName: "D" }, "*")).resolves.toMatchObject({ version: 5 });
+    await expect(update({ firstName: "E" }, '"v4"')).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ firstName: "D", version: 5 });
+  });
+
+  it("loses a race on the version with ConcurrentModificationError and leaves the winner's write", async () => {
+    const stale = (await services.profiles.get(userId))!;
+    await update({ firstName: "Winner" });
+    const event = createEvent("user.updated", { userId, changedFields: ["firstName"] }, eventContext(services, "race"));
+    await expect(
+      services.profiles.saveAtVersion({ ...stale, firstName: "Loser", version: 2 }, stale.version, event, { requireActive: true }),
+    ).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect((await outboxEvents(services)).map((e) => e.detail.eventId)).not.toContain(event.detail.eventId);
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ firstName: "Winner", version: 2 });
+  });
+
+  it("refuses a suspended account with AccountNotActiveError", async () => {
+    await suspendUser(services)({ userId, reason: "abuse", correlationId: "c" });
+    await expect(update({ firstName: "X" })).rejects.toBeInstanceOf(AccountNotActiveError);
+    expect(await readItem(services, keys.profile(userId))).not.toHaveProperty("firstName");
+  });
+
+  it("is NotFound for an unknown user", async () => {
+    userId = randomUUID();
+    await expect(update({ firstName: "X" })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
