@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts", "local/**/*.test.ts"],
           exclude: ["**/*.int.test.ts"],
           env: quietEnv,
         },
@@ -28,6 +28,16 @@ export default defineConfig({
           env: quietEnv,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/e2e/stackGlobalSetup.ts"],
+          env: quietEnv,
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,0 +1,194 @@
+import "./localEnv.js";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
+import { memoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
+import { configFromEnv, type AppConfig } from "../src/composition/config.js";
+import { createServices, setServices } from "../src/composition/services.js";
+import type { SignUpJob } from "../src/ports/jobQueue.js";
+import { startCognitoLocal } from "./cognito/cognitoLocal.js";
+import { startDynamoLocal } from "./dynamoLocal.js";
+import { freePort } from "./freePort.js";
+import { startGateway } from "./gateway/gateway.js";
+import { startLambdaInvokeServer } from "./lambdaInvokeServer.js";
+import { PortInUseError } from "./listen.js";
+import { MemoryJobQueue } from "./memoryJobQueue.js";
+import { httpRoutesOf, readServerlessFunctions } from "./serverlessFunctions.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+export interface StackOptions {
+  /** Gateway port; PORT or 3000 by default, 0 for a free one. */
+  port?: number;
+  /** Other engines' ports: fixed defaults for `npm start`, free ones when `freePorts` is set. */
+  freePorts?: boolean;
+  /** Folder for DynamoDB and Cognito data; `.local` by default. Unset `persist` keeps DynamoDB in memory. */
+  dataDir?: string;
+  persist?: boolean;
+  /** One line per progress step; silent when unset. */
+  progress?: (line: string) => void;
+  /** Request log lines of the gateway; stdout when unset. */
+  requestLog?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  cognitoEndpoint: string;
+  dynamoEndpoint: string;
+  region: string;
+  tableName: string;
+  userPoolId: string;
+  clientId: string;
+  stop(): Promise<void>;
+}
+
+async function portFor(envName: string, fixed: number, free: boolean): Promise<number> {
+  const configured = Number(process.env[envName]);
+  if (Number.isInteger(configured) && configured > 0) return configured;
+  return free ? freePort() : fixed;
+}
+
+/** Starts every engine and wires the real handlers to them; `stop()` ends them all, Java included. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const progress = options.progress ?? (() => undefined);
+  const free = options.freePorts ?? false;
+  const dataDir = resolve(options.dataDir ?? join(ROOT, ".local"));
+  const region = process.env.AWS_REGION ?? "us-east-1";
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.splice(0).reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const port = options.port ?? (await portFor("PORT", 3000, free));
+    const gatewayPort = port === 0 ? await freePort() : port;
+    const apiUrl = `http://localhost:${gatewayPort}`;
+
+    progress("waiting for DynamoDB Local…");
+    const dynamo = await startDynamoLocal({
+      port: await portFor("DYNAMODB_PORT", 8000, free),
+      ...(options.persist === false ? {} : { dbPath: join(dataDir, "dynamodb") }),
+    });
+    stoppers.push(dynamo.stop);
+    const config: AppConfig = {
+      ...configFromEnv(),
+      environment: "local",
+      region,
+      dynamoEndpoint: dynamo.endpoint,
+      mailer: "memory",
+      allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
+    };
+    const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    await ensureTable(raw, config.tableName);
+    raw.destroy();
+    progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);
+
+    const functions = readServerlessFunctions(ROOT);
+    const lambda = await startLambdaInvokeServer({ port: await portFor("LAMBDA_PORT", 9001, free), functions, region });
+    stoppers.push(lambda.stop);
+
+    progress("waiting for cognito-local…");
+    const triggers = Object.fromEntries(
+      [["PreSignUp", "preSignUp"], ["PostConfirmation", "postConfirmation"]].filter(([, name]) => {
+        const fn = functions.find((f) => f.name === name);
+        return fn && existsSync(fn.handler.file);
+      }),
+    );
+    const cognito = await startCognitoLocal({
+      port: await portFor("COGNITO_PORT", 9229, free),
+      dataDir: join(dataDir, "cognito"),
+      mailer: memoryMailbox,
+      lambdaEndpoint: lambda.endpoint,
+      triggers,
+      region,
+    });
+    stoppers.push(cognito.stop);
+    progress(`cognito-local ready on ${cognito.endpoint}, pool ${cognito.userPoolId}, triggers ${Object.keys(triggers).join(", ") || "none"}`);
+
+    // Handlers build their graph from the environment on first use; both routes lead to the same graph.
+    Object.assign(process.env, {
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TABLE_NAME: config.tableName,
+      COGNITO_ENDPOINT: cognito.endpoint,
+      COGNITO_USER_POOL_ID: cognito.userPoolId,
+      ALLOWED_ORIGINS: config.allowedOrigins.join(","),
+    });
+    const services = createServices(
+      { ...config, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
+      { mailer: memoryMailbox, signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry") },
+    );
+    setServices(services);
+    stoppers.push(async () => void setServices(undefined));
+
+    const gateway = await startGateway({
+      port: gatewayPort,
+      routes: httpRoutesOf(functions),
+      authorizer: { issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId },
+      allowedOrigins: config.allowedOrigins,
+      stage: "local",
+      region,
+      webRoot: join(ROOT, "web"),
+      openApiFile: join(ROOT, "docs", "openapi.yaml"),
+      local: {
+        config: () => ({ apiUrl, cognitoEndpoint: cognito.endpoint, region, userPoolId: cognito.userPoolId, clientId: cognito.clientId }),
+        mailbox: memoryMailbox,
+        events: () => [],
+        dlq: () => [],
+      },
+      ...(options.requestLog ? { log: options.requestLog } : {}),
+    });
+    stoppers.push(gateway.stop);
+
+    return {
+      apiUrl,
+      cognitoEndpoint: cognito.endpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      region,
+      tableName: config.tableName,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function main() {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  let stack: Stack;
+  try {
+    stack = await startStack({ persist: true, progress: say });
+  } catch (error) {
+    process.stderr.write(`${error instanceof PortInUseError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  say(
+    [
+      "",
+      `User Service is running (local stack)`,
+      `  Web page        ${stack.apiUrl}/`,
+      `  API             ${stack.apiUrl}`,
+      `  OpenAPI         ${stack.apiUrl}/docs`,
+      `  Mailbox         ${stack.apiUrl}/_local/mailbox?to=ADDRESS`,
+      `  Events          ${stack.apiUrl}/_local/events`,
+      `  Cognito         ${stack.cognitoEndpoint} (pool ${stack.userPoolId}, client ${stack.clientId})`,
+      `  DynamoDB Local  ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      "Ctrl-C stops everything.",
+      "",
+    ].join("\n"),
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping…`);
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) void main();

@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { inject } from "vitest";
+
+export interface LocalConfig {
+  apiUrl: string;
+  cognitoEndpoint: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+}
+
+export interface MailboxMessage {
+  to: string;
+  subject: string;
+  code: string | null;
+  sentAt: string;
+}
+
+export interface SignedInUser {
+  email: string;
+  password: string;
+  userId: string;
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+export const PASSWORD = "Correct-Horse-9";
+
+export const apiUrl = (): string => inject("apiUrl");
+
+export async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(`${apiUrl()}${path}`);
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+let configPromise: Promise<LocalConfig> | undefined;
+export const localConfig = (): Promise<LocalConfig> => (configPromise ??= getJson<LocalConfig>("/_local/config"));
+
+export async function cognitoClient(): Promise<CognitoIdentityProviderClient> {
+  const config = await localConfig();
+  return new CognitoIdentityProviderClient({
+    endpoint: config.cognitoEndpoint,
+    region: config.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+}
+
+export const uniqueEmail = (label = "user") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+export async function mailbox(to: string): Promise<MailboxMessage[]> {
+  return (await getJson<{ messages: MailboxMessage[] }>(`/_local/mailbox?to=${encodeURIComponent(to)}`)).messages;
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function signIn(email: string, password = PASSWORD) {
+  const config = await localConfig();
+  const client = await cognitoClient();
+  try {
+    const result = await client.send(
+      new InitiateAuthCommand({
+        ClientId: config.clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    return result.AuthenticationResult ?? {};
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Sign-up, code from the mailbox, confirmation, sign-in: what a new user does. */
+export async function registerUser(email = uniqueEmail()): Promise<SignedInUser> {
+  const config = await localConfig();
+  const client = await cognitoClient();
+  try {
+    const signUp = await client.send(new SignUpCommand({ ClientId: config.clientId, Username: email, Password: PASSWORD }));
+    const code = (await mailbox(email)).at(-1)?.code;
+    if (!code) throw new Error(`no code mailed to ${email}`);
+    await client.send(new ConfirmSignUpCommand({ ClientId: config.clientId, Username: email, ConfirmationCode: code }));
+  } finally {
+    client.destroy();
+  }
+  const tokens = await signIn(email);
+  const claims = JSON.parse(Buffer.from((tokens.AccessToken ?? "").split(".")[1] ?? "", "base64url").toString()) as { sub: string };
+  return {
+    email,
+    password: PASSWORD,
+    userId: claims.sub,
+    accessToken: tokens.AccessToken ?? "",
+    idToken: tokens.IdToken ?? "",
+    refreshToken: tokens.RefreshToken ?? "",
+  };
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One API call as a client makes it: JSON in, JSON out, the token in Authorization. */
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const response = await fetch(`${apiUrl()}${path}`, {
+    method,
+    headers: {
+      ...(options.token ? { Authorization: options.token } : {}),
+      ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...options.headers,
+    },
+    ...(options.body !== undefined ? { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
