@@ -1,6 +1,8 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { eventDetailSchemas, type EventType } from "../../src/domain/events.js";
 import type { Clock } from "../../src/ports/clock.js";
+import { addEmail } from "../../src/usecases/addEmail.js";
+import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
 import type { TestServices } from "./testServices.js";
 
@@ -75,4 +77,23 @@ export async function outboxEvents(services: TestServices): Promise<StoredEvent[
     })
     .filter((event) => event.detailType !== "user.created")
     .sort((a, b) => String(a.detail.occurredAt).localeCompare(String(b.detail.occurredAt)));
+}
+
+/** Adds an address through the real use case; returns its record and the mailed code. */
+export async function addedEmail(services: TestServices, user: Pick<TestUser, "userId">, address: string) {
+  const { email } = await addEmail(services)({ userId: user.userId, email: address, correlationId: "test-add" });
+  return { record: email, code: latestCode(services, address) };
+}
+
+/** Adds and verifies an address through the real use cases. */
+export async function verifiedEmail(services: TestServices, user: Pick<TestUser, "userId">, address: string) {
+  const { record, code } = await addedEmail(services, user, address);
+  return confirmVerification(services)({ userId: user.userId, emailId: record.emailId, code, correlationId: "test-confirm" });
+}
+
+/** The newest code mailed to an address. */
+export function latestCode(services: TestServices, address: string): string {
+  const code = services.mailbox.to(address).at(-1)?.code;
+  if (!code) throw new Error(`no code mailed to ${address}`);
+  return code;
 }

@@ -110,9 +110,10 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     },
 
     async remove({ userId, record, events }) {
+      // Item order decides which broken rule is reported: a lost race on the item reads as 404.
       await transact([
-        adjustEmailCount(tableName, userId, -1, { requireActive: true }),
         deleteEmail(tableName, userId, record.emailId, { onlyIfNotPrimary: true }),
+        adjustEmailCount(tableName, userId, -1, { requireActive: true }),
         deleteEmailClaim(tableName, record.email, record.emailId),
         deleteVerificationCode(tableName, userId, record.emailId),
         ...outbox(events),

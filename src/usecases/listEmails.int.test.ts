@@ -1,0 +1,44 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { handler as listHandler } from "../handlers/http/listEmails.js";
+import { invoke } from "../../test/support/apiEvent.js";
+import {
+  addedEmail,
+  claimsOf,
+  ManualClock,
+  signedUpUser,
+  verifiedEmail,
+  type TestUser,
+} from "../../test/support/emailFixtures.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+
+let services: TestServices;
+let clock: ManualClock;
+let alice: TestUser;
+
+beforeEach(async () => {
+  clock = new ManualClock();
+  services = await createTestServices({ clock });
+  alice = await signedUpUser(services);
+});
+
+describe("GET /users/me/emails", () => {
+  it("lists the caller's addresses, primary first, then oldest first", async () => {
+    clock.advance(10);
+    const second = await verifiedEmail(services, alice, "second@example.com");
+    clock.advance(10);
+    const third = await addedEmail(services, alice, "third@example.com");
+    await signedUpUser(services, "someone-else@example.com");
+
+    const res = await invoke<{ emails: unknown[] }>(listHandler, {
+      method: "GET",
+      path: "/users/me/emails",
+      claims: claimsOf(alice, services),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body.emails).toEqual([
+      expect.objectContaining({ emailId: alice.primaryEmailId, email: alice.email, isPrimary: true, isVerified: true }),
+      { ...second, isPrimary: false },
+      third.record,
+    ]);
+  });
+});

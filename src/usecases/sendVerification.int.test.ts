@@ -1,0 +1,126 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { handler } from "../handlers/http/sendVerification.js";
+import { handler as confirmHandler } from "../handlers/http/confirmVerification.js";
+import { invoke } from "../../test/support/apiEvent.js";
+import {
+  addedEmail,
+  claimsOf,
+  ManualClock,
+  scanTable,
+  signedUpUser,
+  type TestUser,
+} from "../../test/support/emailFixtures.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+
+let services: TestServices;
+let clock: ManualClock;
+let alice: TestUser;
+
+beforeEach(async () => {
+  // Ten minutes into an hour window: the first send (the add) leaves 50 minutes on it.
+  clock = new ManualClock(new Date("2030-01-01T10:10:00.000Z"));
+  services = await createTestServices({ clock });
+  alice = await signedUpUser(services);
+});
+
+const send = (user: Pick<TestUser, "userId">, emailId: string, body?: unknown) =>
+  invoke(handler, {
+    method: "POST",
+    path: `/users/me/emails/${emailId}/verify`,
+    resource: "/users/me/emails/{emailId}/verify",
+    pathParameters: { emailId },
+    claims: claimsOf(user, services),
+    ...(body !== undefined ? { body: body as object } : {}),
+  });
+
+const confirm = (user: Pick<TestUser, "userId">, emailId: string, code: string) =>
+  invoke(confirmHandler, {
+    method: "POST",
+    path: `/users/me/emails/${emailId}/verify/confirm`,
+    resource: "/users/me/emails/{emailId}/verify/confirm",
+    pathParameters: { emailId },
+    body: { code },
+    claims: claimsOf(user, services),
+  });
+
+const windowEnd = Date.parse("2030-01-01T11:00:00.000Z") / 1000;
+
+describe("POST /users/me/emails/{emailId}/verify", () => {
+  it("mails a new code that replaces the previous one", async () => {
+    const { record, code: first } = await addedEmail(services, alice, "new@example.com");
+    const res = await send(alice, record.emailId);
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toEqual({ message: "Verification code sent", expiresIn: 900 });
+    expect(res.headers).toMatchObject({
+      "X-RateLimit-Limit": "3",
+      "X-RateLimit-Remaining": "1",
+      "X-RateLimit-Reset": String(windowEnd),
+    });
+    const mails = services.mailbox.to("new@example.com");
+    expect(mails).toHaveLength(2);
+    const second = mails[1]?.code ?? "";
+    expect(JSON.stringify(await scanTable(services))).not.toContain(second);
+
+    if (first !== second) {
+      const old = await confirm(alice, record.emailId, first);
+      expect(old.statusCode).toBe(400);
+      expect(old.body.message).toBe("Invalid or expired verification code");
+    }
+    expect((await confirm(alice, record.emailId, second)).statusCode).toBe(200);
+  });
+
+  it("allows 3 sends per address per hour, the add included, then 429 with Retry-After and X-RateLimit-*", async () => {
+    const { record } = await addedEmail(services, alice, "new@example.com");
+    expect((await send(alice, record.emailId)).statusCode).toBe(200);
+    const third = await send(alice, record.emailId);
+    expect(third.statusCode).toBe(200);
+    expect(third.headers["X-RateLimit-Remaining"]).toBe("0");
+    const codeBefore = (await scanTable(services)).find((i) => i.SK === `CODE#${record.emailId}`);
+
+    const fourth = await send(alice, record.emailId);
+    expect(fourth.statusCode).toBe(429);
+    expect(fourth.body).toMatchObject({
+      statusCode: 429,
+      error: "Too Many Requests",
+      message: "Verification limit reached. Try again in 50 minutes.",
+      retryAfter: 3000,
+    });
+    expect(fourth.headers).toMatchObject({
+      "Retry-After": "3000",
+      "X-RateLimit-Limit": "3",
+      "X-RateLimit-Remaining": "0",
+      "X-RateLimit-Reset": String(windowEnd),
+    });
+    expect(services.mailbox.to("new@example.com")).toHaveLength(3);
+    // The refused send changed nothing: the live code is still the third one.
+    expect((await scanTable(services)).find((i) => i.SK === `CODE#${record.emailId}`)).toEqual(codeBefore);
+
+    clock.advance(50 * 60);
+    expect((await send(alice, record.emailId)).statusCode).toBe(200);
+  });
+
+  it("answers 400 for a verified address", async () => {
+    const res = await send(alice, alice.primaryEmailId);
+    expect(res.statusCode).toBe(400);
+    expect(res.body.message).toBe("Email is already verified");
+    expect(services.mailbox.to(alice.email)).toEqual([]);
+  });
+
+  it("answers 404 for another user's address and sends nothing", async () => {
+    const bob = await signedUpUser(services);
+    const { record } = await addedEmail(services, bob, "bobs@example.com");
+    const res = await send(alice, record.emailId);
+    expect(res.statusCode).toBe(404);
+    expect(res.body.message).toBe("Email not found");
+    expect(services.mailbox.to("bobs@example.com")).toHaveLength(1);
+  });
+
+  it("answers 400 for a body with fields", async () => {
+    const { record } = await addedEmail(services, alice, "new@example.com");
+    const res = await send(alice, record.emailId, { email: "elsewhere@example.com" });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.details).toEqual([{ field: "email", message: "Unknown field" }]);
+    expect(services.mailbox.to("new@example.com")).toHaveLength(1);
+  });
+});
