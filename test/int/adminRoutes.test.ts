@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keys } from "../../src/adapters/dynamodb/keys.js";
+import { handler as adminFindUsers } from "../../src/handlers/http/adminFindUsers.js";
+import { handler as adminGetUser } from "../../src/handlers/http/adminGetUser.js";
+import { handler as adminReactivateUser } from "../../src/handlers/http/adminReactivateUser.js";
+import { handler as adminSuspendUser } from "../../src/handlers/http/adminSuspendUser.js";
+import { handler as getMe } from "../../src/handlers/http/getMe.js";
+import { handler as updateMe } from "../../src/handlers/http/updateMe.js";
+import { deleteAccount } from "../../src/usecases/deleteAccount.js";
+import { invoke, type TestClaims } from "../support/apiEvent.js";
+import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
+import { createTestServices, type TestServices } from "../support/testServices.js";
+import { signUpUser } from "../support/users.js";
+
+describe("admin routes", () => {
+  let services: TestServices;
+  let target: { userId: string; email: string };
+  const admin: TestClaims = { sub: "admin-1", groups: ["admins"] };
+  const suspend = (userId: string, body?: string | object, headers?: Record<string, string>, claims = admin) =>
+    invoke(adminSuspendUser, {
+      method: "POST",
+      path: `/admin/users/${userId}/suspend`,
+      resource: "/admin/users/{userId}/suspend",
+      pathParameters: { userId },
+      claims,
+      ...(body !== undefined ? { body } : {}),
+      ...(headers ? { headers } : {}),
+    });
+  const reactivate = (userId: string, claims = admin, headers?: Record<string, string>) =>
+    invoke(adminReactivateUser, {
+      method: "POST",
+      path: `/admin/users/${userId}/reactivate`,
+      resource: "/admin/users/{userId}/reactivate",
+      pathParameters: { userId },
+      claims,
+      ...(headers ? { headers } : {}),
+    });
+  const getUser = (userId: string, claims = admin) =>
+    invoke(adminGetUser, {
+      method: "GET",
+      path: `/admin/users/${userId}`,
+      resource: "/admin/users/{userId}",
+      pathParameters: { userId },
+      claims,
+    });
+  const findUsers = (query: Record<string, string> | undefined, claims = admin) =>
+    invoke(adminFindUsers, { method: "GET", path: "/admin/users", claims, ...(query ? { query } : {}) });
+  const stored = () => readItem(services, keys.profile(target.userId));
+  const eventsOf = async (type: string) => (await outboxEvents(services)).filter((e) => e.detailType === type);
+
+  beforeEach(async () => {
+    services = await createTestServices();
+    target = await signUpUser(services);
+  });
+
+  describe("non-admin callers get 403 on every admin route and change nothing", () => {
+    const user: TestClaims = { sub: "plain-user", groups: ["users"] };
+    it.each([
+      ["GET /admin/users/{userId}", () => getUser(target.userId, user)],
+      ["GET /admin/users?email=", () => findUsers({ email: target.email }, user)],
+      ["POST suspend", () => suspend(target.userId, { reason: "x" }, undefined, user)],
+      ["POST reactivate", () => reactivate(target.userId, user)],
+      ["POST suspend without any group", () => suspend(target.userId, { reason: "x" }, undefined, { sub: "nobody" })],
+    ])("%s", async (_label, call) => {
+      const res = await call();
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toMatchObject({ statusCode: 403, error: "Forbidden", message: "Admin access required" });
+      expect(await stored()).toMatchObject({ status: "active", version: 1 });
+    });
+  });
+
+  describe("GET /admin/users/{userId}", () => {
+    it("returns the profile and emails", async () => {
+      const res = await getUser(target.userId);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatchObject({
+        profile: { userId: target.userId, email: target.email, status: "active" },
+        emails: [{ email: target.email, isPrimary: true, isVerified: true }],
+      });
+    });
+
+    it("is 404 for an unknown user", async () => {
+      const res = await getUser(randomUUID());
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toMatchObject({ statusCode: 404, message: "User not found" });
+    });
+  });
+
+  describe("GET /admin/users?email=", () => {
+    it("finds the account holding the address (GSI1), whatever its case", async () => {
+      const res = await findUsers({ email: target.email.toUpperCase() });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatchObject({ profile: { userId: target.userId }, emails: [{ email: target.email }] });
+    });
+
+    it("is 404 for an address nobody holds", async () => {
+      expect((await findUsers({ email: "nobody@example.com" })).statusCode).toBe(404);
+    });
+
+    it.each([
+      ["missing", undefined],
+      ["empty", { email: "" }],
+      ["not an address", { email: "not-an-email" }],
+    ])("is 400 when email is %s", async (_label, query) => {
+      const res = await findUsers(query);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, details: [expect.objectContaining({ field: "email" })] });
+    });
+  });
+
+  describe("POST /admin/users/{userId}/suspend and /reactivate", () => {
+    it("suspends with one user.suspended; the user then cannot write but can read; reactivation restores writes", async () => {
+      const res = await suspend(target.userId, { reason: "Payment fraud" }, { "X-Correlation-Id": "corr-suspend" });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatchObject({ userId: target.userId, status: "suspended", suspendedReason: "Payment fraud" });
+      expect(await stored()).toMatchObject({ status: "suspended", version: 2 });
+      const suspended = await eventsOf("user.suspended");
+      expect(suspended).toHaveLength(1);
+      expect(parseEvent("user.suspended", suspended[0]!)).toMatchObject({
+        userId: target.userId,
+        reason: "Payment fraud",
+        metadata: { correlationId: "corr-suspend" },
+      });
+
+      const own = { sub: target.userId };
+      const write = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: own, body: { firstName: "Eve" } });
+      expect(write.statusCode).toBe(403);
+      expect(write.body.message).toBe("Account is not active");
+      expect((await invoke(getMe, { method: "GET", path: "/users/me", claims: own })).statusCode).toBe(200);
+
+      const again = await suspend(target.userId, { reason: "Another reason" });
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toMatchObject({ suspendedReason: "Payment fraud", version: 2 });
+      expect(await eventsOf("user.suspended")).toHaveLength(1);
+
+      const back = await reactivate(target.userId);
+      expect(back.statusCode).toBe(200);
+      expect(back.body).toMatchObject({ status: "active", version: 3 });
+      expect(back.body).not.toHaveProperty("suspendedReason");
+      const reactivated = await eventsOf("user.reactivated");
+      expect(reactivated).toHaveLength(1);
+      expect(parseEvent("user.reactivated", reactivated[0]!)).toMatchObject({ userId: target.userId });
+      const retry = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: own, body: { firstName: "Eve" } });
+      expect(retry.statusCode).toBe(200);
+    });
+
+    it("refuses to suspend or reactivate a deleted account with 409", async () => {
+      await deleteAccount(services)({ userId: target.userId, correlationId: "c" });
+      for (const res of [await suspend(target.userId, { reason: "x" }), await reactivate(target.userId)]) {
+        expect(res.statusCode).toBe(409);
+        expect(res.body).toMatchObject({ statusCode: 409, message: "Account has been deleted" });
+      }
+      expect(await stored()).toMatchObject({ status: "deleted", version: 2 });
+      expect(await eventsOf("user.suspended")).toHaveLength(0);
+    });
+
+    it("is 404 for an unknown user", async () => {
+      expect((await suspend(randomUUID(), { reason: "x" })).statusCode).toBe(404);
+      expect((await reactivate(randomUUID())).statusCode).toBe(404);
+    });
+
+    it.each([
+      ["no body", undefined, "body"],
+      ["no reason", {}, "reason"],
+      ["an empty reason", { reason: "" }, "reason"],
+      ["a blank reason", { reason: "   " }, "reason"],
+      ["a 501-character reason", { reason: "r".repeat(501) }, "reason"],
+      ["a reason of the wrong type", { reason: 7 }, "reason"],
+      ["an unknown field", { reason: "ok", status: "active" }, "status"],
+      ["malformed JSON", "{reason:", undefined],
+    ])("refuses a suspension with %s (400) and leaves the account active", async (_label, body, field) => {
+      const res = await suspend(target.userId, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, requestId: expect.any(String) });
+      if (field) expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expect(await stored()).toMatchObject({ status: "active", version: 1 });
+      expect(await eventsOf("user.suspended")).toHaveLength(0);
+    });
+
+    it("accepts a 500-character reason", async () => {
+      expect((await suspend(target.userId, { reason: "r".repeat(500) })).statusCode).toBe(200);
+    });
+
+    it("honours Idempotency-Key: a retry gets the first answer and causes no second effect", async () => {
+      const key = { "Idempotency-Key": `suspend-${randomUUID()}` };
+      const first = await suspend(target.userId, { reason: "Chargeback" }, key);
+      await reactivate(target.userId);
+      const retry = await suspend(target.userId, { reason: "Chargeback" }, key);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers["Idempotent-Replayed"]).toBe("true");
+      expect(await stored()).toMatchObject({ status: "active" });
+      expect(await eventsOf("user.suspended")).toHaveLength(1);
+
+      const reused = await suspend(target.userId, { reason: "Something else" }, key);
+      expect(reused.statusCode).toBe(422);
+    });
+  });
+});
