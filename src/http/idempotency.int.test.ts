@@ -1,0 +1,114 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { handler as addEmail } from "../handlers/http/addEmail.js";
+import { handler as confirmVerification } from "../handlers/http/confirmVerification.js";
+import { invoke } from "../../test/support/apiEvent.js";
+import {
+  addedEmail,
+  claimsOf,
+  ManualClock,
+  outboxEvents,
+  scanTable,
+  signedUpUser,
+  type TestUser,
+} from "../../test/support/emailFixtures.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+
+let services: TestServices;
+let alice: TestUser;
+
+beforeEach(async () => {
+  services = await createTestServices({ clock: new ManualClock() });
+  alice = await signedUpUser(services);
+});
+
+const add = (user: Pick<TestUser, "userId">, email: string, key?: string) =>
+  invoke(addEmail, {
+    method: "POST",
+    path: "/users/me/emails",
+    body: { email },
+    claims: claimsOf(user, services),
+    ...(key !== undefined ? { headers: { "Idempotency-Key": key } } : {}),
+  });
+
+const emailItems = async (address: string) =>
+  (await scanTable(services)).filter((i) => String(i.SK).startsWith("EMAIL#") && i.email === address);
+
+describe("Idempotency-Key on POST routes", () => {
+  it("answers a retry with the first response and causes no second effect", async () => {
+    const first = await add(alice, "new@example.com", "key-1");
+    const retry = await add(alice, "new@example.com", "key-1");
+
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers["X-RateLimit-Remaining"]).toBe(first.headers["X-RateLimit-Remaining"]);
+    expect(retry.headers["Idempotent-Replayed"]).toBe("true");
+    expect(await emailItems("new@example.com")).toHaveLength(1);
+    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.added")).toHaveLength(1);
+    expect(services.mailbox.to("new@example.com")).toHaveLength(1);
+
+    const stored = (await scanTable(services)).filter((i) => i.PK === `IDEMPOTENCY#${alice.userId}`);
+    expect(stored).toEqual([expect.objectContaining({ status: "COMPLETED", expiresAt: expect.any(Number) })]);
+  });
+
+  it("answers 422 when the key comes back with another body", async () => {
+    expect((await add(alice, "new@example.com", "key-1")).statusCode).toBe(201);
+    const other = await add(alice, "other@example.com", "key-1");
+    expect(other.statusCode).toBe(422);
+    expect(other.body.message).toBe("Idempotency-Key was already used with a different request");
+    expect(await emailItems("other@example.com")).toEqual([]);
+  });
+
+  it("keeps keys apart per user: another user's same key and body is a new request", async () => {
+    const bob = await signedUpUser(services);
+    expect((await add(alice, "alices@example.com", "shared-key")).statusCode).toBe(201);
+    const bobs = await add(bob, "alices@example.com", "shared-key");
+    expect(bobs.statusCode).toBe(409);
+    expect(bobs.body.message).toBe("Email address is not available");
+  });
+
+  it("does not keep refusals: a failed request may be retried with the same key", async () => {
+    const bob = await signedUpUser(services);
+    const taken = await add(alice, bob.email, "key-2");
+    expect(taken.statusCode).toBe(409);
+    expect((await scanTable(services)).filter((i) => i.PK === `IDEMPOTENCY#${alice.userId}`)).toEqual([]);
+    expect((await add(alice, bob.email, "key-2")).statusCode).toBe(409);
+  });
+
+  it("replays a confirmation instead of answering 400 for the consumed code", async () => {
+    const { record, code } = await addedEmail(services, alice, "new@example.com");
+    const confirm = () =>
+      invoke(confirmVerification, {
+        method: "POST",
+        path: `/users/me/emails/${record.emailId}/verify/confirm`,
+        pathParameters: { emailId: record.emailId },
+        body: { code },
+        headers: { "Idempotency-Key": "confirm-1" },
+        claims: claimsOf(alice, services),
+      });
+    const first = await confirm();
+    const retry = await confirm();
+    expect(first.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.verified")).toHaveLength(1);
+  });
+
+  it("answers 409 while the first request with the key is still running", async () => {
+    const [a, b] = await Promise.all([add(alice, "slow@example.com", "key-3"), add(alice, "slow@example.com", "key-3")]);
+    const statuses = [a, b].map((r) => r.statusCode).sort();
+    // Either the second arrives while the first runs (409), or after it (a replay).
+    expect(statuses[0]).toBe(201);
+    expect([201, 409]).toContain(statuses[1]);
+    const conflict = [a, b].find((r) => r.statusCode === 409);
+    if (conflict) expect(conflict.body.message).toBe("A request with this Idempotency-Key is already in progress");
+    expect(await emailItems("slow@example.com")).toHaveLength(1);
+  });
+
+  it("refuses a malformed key with 400 and runs nothing", async () => {
+    const res = await add(alice, "new@example.com", "has spaces");
+    expect(res.statusCode).toBe(400);
+    expect(res.body.details).toEqual([{ field: "Idempotency-Key", message: "Must be 1 to 255 visible ASCII characters" }]);
+    expect(await emailItems("new@example.com")).toEqual([]);
+  });
+});
