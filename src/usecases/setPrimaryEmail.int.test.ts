@@ -1,5 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { EmailRecord } from "../domain/email.js";
 import { handler } from "../handlers/http/setPrimaryEmail.js";
 import { invoke } from "../../test/support/apiEvent.js";
 import {
@@ -123,7 +124,7 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
   });
 
   it("leaves exactly one primary, the profile's, after 10 parallel switches", async () => {
-    const targets = [];
+    const targets: EmailRecord[] = [];
     for (let i = 0; i < 4; i++) targets.push(await verifiedEmail(services, alice, `target${i}@example.com`));
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => makePrimary(alice, targets[i % targets.length]!.emailId)),
