@@ -1,3 +1,5 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
 import { getServices } from "../../composition/services.js";
 import { normalizeEmail } from "../../domain/email.js";
@@ -21,7 +23,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * this invocation's log lines. A forgotten-password confirmation does nothing.
  */
 export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = { sleep: realSleep }) {
-  return async (event: PostConfirmationTriggerEvent, context: Context): Promise<PostConfirmationTriggerEvent> => {
+  const base = async (event: PostConfirmationTriggerEvent, context: Context): Promise<PostConfirmationTriggerEvent> => {
     if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") return event;
     const services = getServices();
     const { sub, email } = event.request.userAttributes;
@@ -61,6 +63,7 @@ export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = 
     }
     return event;
   };
+  return middy(base).use(injectLambdaContext(logger));
 }
 
 export const handler = createPostConfirmationHandler();

@@ -1,3 +1,5 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context, PreSignUpTriggerEvent } from "aws-lambda";
 import { getServices } from "../../composition/services.js";
 import { logger } from "../../observability.js";
@@ -13,7 +15,7 @@ export const SIGN_UP_REFUSED_MESSAGE = "Email address is not available";
  * Cognito PreSignUp: refuses an address that another account has verified. Correlation id:
  * the Lambda request id, the only id Cognito gives a trigger invocation.
  */
-export const handler = async (event: PreSignUpTriggerEvent, context: Context): Promise<PreSignUpTriggerEvent> => {
+const base = async (event: PreSignUpTriggerEvent, context: Context): Promise<PreSignUpTriggerEvent> => {
   const correlationId = context.awsRequestId;
   const email = event.request.userAttributes.email;
   if (!email) return event;
@@ -27,3 +29,5 @@ export const handler = async (event: PreSignUpTriggerEvent, context: Context): P
   }
   return event;
 };
+
+export const handler = middy(base).use(injectLambdaContext(logger));

@@ -1,3 +1,5 @@
+import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
@@ -24,5 +26,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /** Drains the sign-up retry queue the PostConfirmation trigger fills when it gives up. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+export const handler = middy(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false }),
+).use(injectLambdaContext(logger));
