@@ -10,6 +10,7 @@ import { createServices, setServices } from "../src/composition/services.js";
 import type { SignUpJob } from "../src/ports/jobQueue.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
 import { startDynamoLocal } from "./dynamoLocal.js";
+import { startEventPipeline } from "./eventPipeline.js";
 import { freePort } from "./freePort.js";
 import { startGateway } from "./gateway/gateway.js";
 import { startLambdaInvokeServer } from "./lambdaInvokeServer.js";
@@ -29,8 +30,10 @@ export interface StackOptions {
   persist?: boolean;
   /** One line per progress step; silent when unset. */
   progress?: (line: string) => void;
-  /** Request log lines of the gateway; stdout when unset. */
+  /** Request and event log lines; stdout when unset. */
   requestLog?: (line: string) => void;
+  /** A target on the user-events rule that always fails (also LOCAL_FAILING_TARGET=1), to see the DLQ. */
+  failingTarget?: boolean;
 }
 
 export interface Stack {
@@ -106,20 +109,33 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stoppers.push(cognito.stop);
     progress(`cognito-local ready on ${cognito.endpoint}, pool ${cognito.userPoolId}, triggers ${Object.keys(triggers).join(", ") || "none"}`);
 
+    const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    const pipeline = await startEventPipeline({
+      eventBridgePort: await portFor("EVENTBRIDGE_PORT", 4010, free),
+      region,
+      functions,
+      failingTarget: options.failingTarget ?? process.env.LOCAL_FAILING_TARGET === "1",
+      log,
+    });
+    stoppers.push(pipeline.stop);
+
     // Handlers build their graph from the environment on first use; both routes lead to the same graph.
     Object.assign(process.env, {
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,
       COGNITO_USER_POOL_ID: cognito.userPoolId,
+      EVENTBRIDGE_ENDPOINT: pipeline.eventBridgeEndpoint,
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
     });
     const services = createServices(
-      { ...config, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
+      { ...config, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId, eventBridgeEndpoint: pipeline.eventBridgeEndpoint },
       { mailer: memoryMailbox, signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry") },
     );
     setServices(services);
     stoppers.push(async () => void setServices(undefined));
+    await pipeline.startRelay(dynamo.endpoint, config.tableName);
+    progress(`event pipeline ready: stream -> outbox relay -> PutEvents ${pipeline.eventBridgeEndpoint} -> bus rules ${pipeline.bus.rules().map((r) => r.name).join(", ")}`);
 
     const gateway = await startGateway({
       port: gatewayPort,
@@ -133,10 +149,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       local: {
         config: () => ({ apiUrl, cognitoEndpoint: cognito.endpoint, region, userPoolId: cognito.userPoolId, clientId: cognito.clientId }),
         mailbox: memoryMailbox,
-        events: () => [],
-        dlq: () => [],
+        events: () => pipeline.bus.events(),
+        dlq: () => pipeline.bus.dlq().messages,
       },
-      ...(options.requestLog ? { log: options.requestLog } : {}),
+      log,
     });
     stoppers.push(gateway.stop);
 
@@ -173,7 +189,7 @@ async function main() {
       `  API             ${stack.apiUrl}`,
       `  OpenAPI         ${stack.apiUrl}/docs`,
       `  Mailbox         ${stack.apiUrl}/_local/mailbox?to=ADDRESS`,
-      `  Events          ${stack.apiUrl}/_local/events`,
+      `  Events          ${stack.apiUrl}/_local/events (dead letters: /_local/dlq)`,
       `  Cognito         ${stack.cognitoEndpoint} (pool ${stack.userPoolId}, client ${stack.clientId})`,
       `  DynamoDB Local  ${stack.dynamoEndpoint} (table ${stack.tableName})`,
       "Ctrl-C stops everything.",

@@ -1,5 +1,7 @@
 import {
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
+  GetGroupCommand,
   CreateUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
@@ -8,6 +10,8 @@ import {
 
 export const POOL_NAME = "local-user-service";
 export const CLIENT_NAME = "local-user-service-web";
+/** Members may call the /admin routes (`cognito:groups` in their access token). */
+export const ADMIN_GROUP = "admins";
 
 /** The pool as Terraform declares it: email is the sign-in name and is verified by a code. */
 export const POOL_SETTINGS = {
@@ -61,5 +65,9 @@ export async function ensurePool(client: CognitoIdentityProviderClient): Promise
     clientId = created.UserPoolClient?.ClientId;
   }
   if (!clientId) throw new Error("cognito-local did not create the app client");
+  const group = await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP })).catch(() => undefined);
+  if (!group?.Group) {
+    await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP, Description: "Operators of the User Service" }));
+  }
   return { userPoolId, clientId };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { basename, dirname } from "node:path";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { corsHeaders } from "../../src/http/cors.js";
 import { errorBody } from "../../src/http/errorResponse.js";
@@ -108,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (method === "GET" || method === "HEAD") {
         const isDocs = url.pathname === "/docs" || url.pathname === "/docs/openapi.yaml";
         const file = isDocs
-          ? await staticFile(options.openApiFile.replace(/[^/]+$/, ""), `/${options.openApiFile.split("/").pop()}`)
+          ? await staticFile(dirname(options.openApiFile), `/${basename(options.openApiFile)}`)
           : await staticFile(options.webRoot, url.pathname);
         if (file) return { statusCode: 200, headers: { "Content-Type": file.contentType }, body: file.body };
       }

@@ -38,16 +38,6 @@ describe("registration through the local Cognito and the API", () => {
     expect(await mailbox(email)).toEqual([]);
   });
 
-  it("refuses a second sign-up with an address another account has verified (PreSignUp)", async () => {
-    const first = await registerUser();
-    const config = await localConfig();
-    const client = await cognitoClient();
-    await expect(
-      client.send(new SignUpCommand({ ClientId: config.clientId, Username: first.email.toUpperCase(), Password: first.password })),
-    ).rejects.toMatchObject({ name: expect.stringMatching(/UserLambdaValidationException|UsernameExistsException/) });
-    client.destroy();
-  });
-
   it("answers a wrong password with Cognito's NotAuthorizedException", async () => {
     const user = await registerUser();
     await expect(signIn(user.email, "Wrong-Password-1")).rejects.toMatchObject({

@@ -70,29 +70,27 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
-export async function signIn(email: string, password = PASSWORD) {
+async function initiateAuth(flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH", parameters: Record<string, string>) {
   const config = await localConfig();
   const client = await cognitoClient();
   try {
-    const result = await client.send(
-      new InitiateAuthCommand({
-        ClientId: config.clientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    );
+    const result = await client.send(new InitiateAuthCommand({ ClientId: config.clientId, AuthFlow: flow, AuthParameters: parameters }));
     return result.AuthenticationResult ?? {};
   } finally {
     client.destroy();
   }
 }
 
+export const signIn = (email: string, password = PASSWORD) => initiateAuth("USER_PASSWORD_AUTH", { USERNAME: email, PASSWORD: password });
+
+export const refresh = (refreshToken: string) => initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: refreshToken });
+
 /** Sign-up, code from the mailbox, confirmation, sign-in: what a new user does. */
 export async function registerUser(email = uniqueEmail()): Promise<SignedInUser> {
   const config = await localConfig();
   const client = await cognitoClient();
   try {
-    const signUp = await client.send(new SignUpCommand({ ClientId: config.clientId, Username: email, Password: PASSWORD }));
+    await client.send(new SignUpCommand({ ClientId: config.clientId, Username: email, Password: PASSWORD }));
     const code = (await mailbox(email)).at(-1)?.code;
     if (!code) throw new Error(`no code mailed to ${email}`);
     await client.send(new ConfirmSignUpCommand({ ClientId: config.clientId, Username: email, ConfirmationCode: code }));

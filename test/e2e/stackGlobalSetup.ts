@@ -19,10 +19,9 @@ export default async function setup(project: TestProject) {
     project.provide("apiUrl", external.replace(/\/+$/, ""));
     return;
   }
-  process.env.LOCAL_FAILING_TARGET = "1";
   const { startStack } = await import("../../local/start.js");
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-e2e-"));
-  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined });
+  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, failingTarget: true });
   project.provide("apiUrl", stack.apiUrl);
   return async () => {
     await stack.stop();
