@@ -6,7 +6,7 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 
 const personName = z
   .string()
-  .regex(NAME, "Must be 1-100 letters, spaces, hyphens or apostrophes")
+  .regex(NAME, { error: "Must be 1-100 letters, spaces, hyphens or apostrophes", abort: true })
   .refine((value) => value.trim().length > 0, "Must not be blank");
 
 /** PUT /users/me: a partial update; `phone: null` clears the phone. */
