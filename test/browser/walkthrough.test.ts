@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStack, type StackUnderTest } from "./stackUnderTest.js";
 
 /**
@@ -77,6 +77,12 @@ describe("web page walkthrough", () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(stack.url);
+  });
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      await shot(`failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`).catch(() => undefined);
+    });
   });
 
   afterAll(async () => {
@@ -198,7 +204,11 @@ describe("web page walkthrough", () => {
     await expect.poll(() => notices.count(), WAIT).toBeGreaterThan(0);
     await shot("06-primary-changed");
     // The README's picture is refreshed on request only, so a test run leaves the tree clean.
-    if (!existsSync(README_IMAGE) || process.env.UPDATE_README_IMAGE === "1") await page.screenshot({ path: README_IMAGE });
+    if (!existsSync(README_IMAGE) || process.env.UPDATE_README_IMAGE === "1") {
+      await page.mouse.move(0, 0);
+      await page.evaluate("window.scrollTo(0, 0)");
+      await page.screenshot({ path: README_IMAGE });
+    }
   });
 
   it("signs out", async () => {

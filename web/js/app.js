@@ -35,6 +35,7 @@ async function main() {
   // Addresses whose mail the mailbox panel shows: the one being signed up, then the account's.
   let pendingAddress;
   let accountAddresses = [];
+  let panels;
 
   const profile = createProfileView({
     api,
@@ -46,6 +47,7 @@ async function main() {
     api,
     onEmails: (list) => {
       accountAddresses = list.map((e) => e.email);
+      panels?.refresh();
     },
     onPrimaryChanged: () => profile.load(),
   });
@@ -88,6 +90,7 @@ async function main() {
     cognito,
     onPendingAddress: (address) => {
       pendingAddress = address;
+      panels?.refresh();
     },
     onSignedIn: async (result) => {
       tokens = saveTokens(result);
@@ -114,7 +117,7 @@ async function main() {
   );
 
   if (config.local) {
-    startPanels({ addresses: () => [...new Set([pendingAddress, ...accountAddresses].filter(Boolean))] });
+    panels = startPanels({ addresses: () => [...new Set([pendingAddress, ...accountAddresses].filter(Boolean))] });
   }
 
   if (tokens) await enter();
