@@ -7,9 +7,11 @@ import { createIdempotencyStoreFactory, type IdempotencyStoreFactory } from "../
 import { createEventBridgePublisher } from "../adapters/eventbridge/eventBridgePublisher.js";
 import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
 import { createSesMailer } from "../adapters/mailer/sesMailer.js";
+import { createSqsDeadLetterQueue } from "../adapters/sqs/sqsDeadLetterQueue.js";
 import { createSqsJobQueue } from "../adapters/sqs/sqsJobQueue.js";
 import type { EventContext } from "../domain/events.js";
 import { systemClock, type Clock } from "../ports/clock.js";
+import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import type { EmailStore } from "../ports/emailStore.js";
 import type { EventPublisher } from "../ports/eventPublisher.js";
 import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
@@ -30,6 +32,8 @@ export interface Services {
   ids: IdGenerator;
   /** Only the outbox relay publishes; handlers write events to the outbox. */
   eventPublisher: EventPublisher;
+  /** Where the relay keeps events the bus still refuses; unset: the stream retries them instead. */
+  deadLetterQueue?: DeadLetterQueue;
   /** Cognito, kept in step with our data by the cognitoSync consumer. */
   userDirectory: UserDirectory;
   /** Sign-ups whose profile the PostConfirmation trigger could not write. */
@@ -39,7 +43,7 @@ export interface Services {
 }
 
 /** Adapters a caller may swap (tests: a fixed clock; the local stack: its own mailbox). */
-export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "signUpRetryQueue">>;
+export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "signUpRetryQueue" | "deadLetterQueue">>;
 
 /**
  * The one composition root: Lambda entry points, the local stack, the benchmark and the
@@ -61,6 +65,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
     eventPublisher: createEventBridgePublisher(config),
+    ...deadLetterQueueOf(config, overrides),
     userDirectory: createCognitoUserDirectory(config),
     signUpRetryQueue:
       overrides.signUpRetryQueue ??
@@ -71,6 +76,12 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
       }),
     idempotencyStore: createIdempotencyStoreFactory(dynamoConfig),
   };
+}
+
+function deadLetterQueueOf(config: AppConfig, overrides: ServiceOverrides): Pick<Services, "deadLetterQueue"> {
+  if (overrides.deadLetterQueue) return { deadLetterQueue: overrides.deadLetterQueue };
+  if (!config.eventsDlqUrl) return {};
+  return { deadLetterQueue: createSqsDeadLetterQueue({ ...config, queueUrl: config.eventsDlqUrl }) };
 }
 
 let current: Services | undefined;

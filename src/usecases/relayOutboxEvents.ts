@@ -1,5 +1,6 @@
 import { EVENT_SOURCE } from "../domain/events.js";
 import type { Services } from "../composition/services.js";
+import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import {
   PUBLISH_LIMITS,
   publishEntrySize,
@@ -25,10 +26,14 @@ export interface RelayedEvent {
   attempts: number;
 }
 
+type RefusedEvent = RelayedEvent & { errorCode: string; errorMessage: string };
+
 export interface RelayReport {
   published: (RelayedEvent & { busEventId: string })[];
-  /** Still refused after every attempt: their stream records must be retried. */
-  failed: (RelayedEvent & { errorCode: string; errorMessage: string })[];
+  /** Refused after every attempt and kept in the dead-letter queue: settled. */
+  deadLettered: RefusedEvent[];
+  /** Neither published nor dead-lettered: their stream records must be retried. */
+  failed: RefusedEvent[];
 }
 
 export interface RelayOptions {
@@ -39,10 +44,17 @@ export interface RelayOptions {
 }
 
 interface Pending {
+  eventId: string;
   entry: PublishEntry;
   records: OutboxEntry[];
   size: number;
   lastError?: { errorCode: string; errorMessage: string };
+}
+
+interface Undelivered {
+  pending: Pending;
+  attempts: number;
+  error: { errorCode: string; errorMessage: string };
 }
 
 /**
@@ -50,20 +62,22 @@ interface Pending {
  * the entries EventBridge refused, a few rounds with backoff. An entry leaves the pending set the
  * moment it is accepted, so no event is sent twice by one invocation; two records carrying the same
  * eventId are sent once.
+ * What is still refused after the last round goes to the dead-letter queue, which outlives the
+ * stream's 24 hours; only what that queue does not take is left for the stream to retry. Without a
+ * dead-letter queue every refused entry is left to the stream.
  */
 export const relayOutboxEvents =
-  ({ eventPublisher }: Pick<Services, "eventPublisher">, options: RelayOptions = {}) =>
+  ({ eventPublisher, deadLetterQueue }: Pick<Services, "eventPublisher" | "deadLetterQueue">, options: RelayOptions = {}) =>
   async (entries: readonly OutboxEntry[]): Promise<RelayReport> => {
     const maxAttempts = options.maxAttempts ?? 4;
     const baseDelayMs = options.baseDelayMs ?? 100;
-    const report: RelayReport = { published: [], failed: [] };
+    const report: RelayReport = { published: [], deadLettered: [], failed: [] };
 
     let pending = [...groupByEventId(entries).values()];
-    const tooLarge = pending.filter((p) => p.size >= PUBLISH_LIMITS.maxBytes);
+    const undelivered: Undelivered[] = pending
+      .filter((p) => p.size >= PUBLISH_LIMITS.maxBytes)
+      .map((p) => ({ pending: p, attempts: 0, error: { errorCode: "EntryTooLarge", errorMessage: `Entry is ${p.size} bytes` } }));
     pending = pending.filter((p) => p.size < PUBLISH_LIMITS.maxBytes);
-    for (const p of tooLarge) {
-      fail(report, p, 0, { errorCode: "EntryTooLarge", errorMessage: `Entry is ${p.size} bytes` });
-    }
 
     for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) await sleep(backoff(baseDelayMs, attempt - 1));
@@ -83,9 +97,41 @@ export const relayOutboxEvents =
       }
       pending = refused;
     }
-    for (const p of pending) fail(report, p, maxAttempts, p.lastError);
+    for (const p of pending) {
+      undelivered.push({ pending: p, attempts: maxAttempts, error: p.lastError ?? { errorCode: "Unknown", errorMessage: "" } });
+    }
+    await settleUndelivered(report, undelivered, deadLetterQueue);
     return report;
   };
+
+/** Dead-letters what the bus refused; what the queue does not take (or every entry, without one) fails. */
+async function settleUndelivered(report: RelayReport, undelivered: Undelivered[], queue: DeadLetterQueue | undefined) {
+  if (undelivered.length === 0) return;
+  const notStored = await deadLetter(undelivered, queue);
+  for (const { pending, attempts, error } of undelivered) {
+    const queueError = notStored.get(pending.eventId);
+    const target = queueError === undefined ? report.deadLettered : report.failed;
+    const errorMessage = queueError ? `${error.errorMessage}; dead-letter queue: ${queueError}` : error.errorMessage;
+    for (const record of pending.records) target.push({ ...describe(record), attempts, errorCode: error.errorCode, errorMessage });
+  }
+}
+
+/** The eventIds the queue did not store, with why ("" when there is no queue). */
+async function deadLetter(undelivered: Undelivered[], queue: DeadLetterQueue | undefined): Promise<Map<string, string>> {
+  if (!queue) return new Map(undelivered.map((u) => [u.pending.eventId, ""]));
+  try {
+    const { failed } = await queue.send(undelivered.map(deadLetterOf));
+    return new Map(failed.map((f) => [f.eventId, f.reason]));
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    return new Map(undelivered.map((u) => [u.pending.eventId, `${name}: ${message}`]));
+  }
+}
+
+function deadLetterOf({ pending, error }: Undelivered): DeadLetter {
+  const { eventId, detailType, detail, occurredAt } = pending.records[0] as OutboxEntry;
+  return { eventId, detailType, detail, occurredAt, error: { code: error.errorCode, message: error.errorMessage } };
+}
 
 function groupByEventId(entries: readonly OutboxEntry[]): Map<string, Pending> {
   const byEventId = new Map<string, Pending>();
@@ -101,7 +147,7 @@ function groupByEventId(entries: readonly OutboxEntry[]): Map<string, Pending> {
       detail: record.detail,
       time: new Date(record.occurredAt),
     };
-    byEventId.set(record.eventId, { entry, records: [record], size: publishEntrySize(entry) });
+    byEventId.set(record.eventId, { eventId: record.eventId, entry, records: [record], size: publishEntrySize(entry) });
   }
   return byEventId;
 }
@@ -133,10 +179,6 @@ async function publishChunk(
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     return chunk.map(() => ({ ok: false, errorCode: name, errorMessage: message }));
   }
-}
-
-function fail(report: RelayReport, p: Pending, attempts: number, error = { errorCode: "Unknown", errorMessage: "" }) {
-  for (const record of p.records) report.failed.push({ ...describe(record), attempts, ...error });
 }
 
 function describe({ recordId, eventId, detailType, correlationId }: OutboxEntry): Omit<RelayedEvent, "attempts"> {

@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
-import { eventContext } from "../../src/composition/services.js";
+import { eventContext, type ServiceOverrides } from "../../src/composition/services.js";
 import { createEvent, EVENT_TYPES, type DomainEvent, type EventType } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
+import type { DeadLetter, DeadLetterQueue } from "../../src/ports/deadLetterQueue.js";
 import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/eventBridgeServer.js";
 import { createLocalEventBus, type LocalEventBus } from "../../local/eventBus.js";
 import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/streamPoller.js";
@@ -38,10 +39,11 @@ afterEach(async () => {
 async function startPipeline(
   refuse: { failureRate?: number; reject?: (entry: PutEventsEntry) => boolean },
   maxRetryAttempts = 2,
+  overrides: ServiceOverrides = {},
 ): Promise<Pipeline> {
   const bus = createLocalEventBus({ baseDelayMs: 5 });
   const server = await startEventBridgeServer({ onEvent: (entry) => bus.put(entry), ...refuse });
-  const services = await createTestServices({}, { eventBridgeEndpoint: server.endpoint, eventBusName: "test-user-service" });
+  const services = await createTestServices(overrides, { eventBridgeEndpoint: server.endpoint, eventBusName: "test-user-service" });
   const failures: StreamFailure[] = [];
   const delivered: string[] = [];
   const poller = createStreamPoller({
@@ -98,6 +100,23 @@ async function writeEvents(services: TestServices, countOrEvents: number | Domai
   return events;
 }
 
+/**
+ * The relay's dead-letter queue at the port boundary: there is no local SQS engine to run the SQS
+ * adapter against, so what the relay hands the port is what these tests check.
+ */
+function memoryDeadLetterQueue(refuse: (entry: DeadLetter) => boolean = () => false) {
+  const sends: DeadLetter[][] = [];
+  const stored: DeadLetter[] = [];
+  const queue: DeadLetterQueue = {
+    async send(entries) {
+      sends.push([...entries]);
+      stored.push(...entries.filter((e) => !refuse(e)));
+      return { failed: entries.filter(refuse).map((e) => ({ eventId: e.eventId, reason: "KmsThrottled: refused" })) };
+    },
+  };
+  return { queue, sends, stored };
+}
+
 const eventIdsOnBus = (bus: LocalEventBus) => bus.events().map((e) => e.detail.eventId as string);
 
 describe("outbox relay through DynamoDB Local's stream", () => {
@@ -147,7 +166,7 @@ describe("outbox relay through DynamoDB Local's stream", () => {
     expect(failures).toEqual([]);
   });
 
-  it("reports an entry that always fails as a batch item failure, then to the on-failure destination", async () => {
+  it("without a dead-letter queue, reports an entry that always fails as a batch item failure, then to the on-failure destination", async () => {
     let poisonId = "none yet";
     const { services, bus, failures } = await startPipeline({ reject: (entry) => entry.Detail?.includes(poisonId) === true });
     const events = sampleEvents(services, 6);
@@ -162,6 +181,48 @@ describe("outbox relay through DynamoDB Local's stream", () => {
     expect(failure.attempts).toBe(3);
     expect(eventIdsOnBus(bus)).not.toContain(poisonId);
     expect(new Set(eventIdsOnBus(bus))).toEqual(new Set(others));
+  });
+
+  it("sends an entry that always fails to the dead-letter queue and does not report its record", async () => {
+    let poisonId = "none yet";
+    const dlq = memoryDeadLetterQueue();
+    const { services, bus, delivered, failures } = await startPipeline(
+      { reject: (entry) => entry.Detail?.includes(poisonId) === true },
+      2,
+      { deadLetterQueue: dlq.queue },
+    );
+    const events = sampleEvents(services, 6);
+    const poison = events[2] as DomainEvent;
+    poisonId = poison.detail.eventId;
+    await writeEvents(services, events);
+
+    await vi.waitFor(() => expect(dlq.stored).toHaveLength(1), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(bus.events()).toHaveLength(5), { timeout: 10_000, interval: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a reported record would be redelivered by now
+    expect(dlq.stored[0]).toEqual({
+      eventId: poisonId,
+      detailType: poison.detailType,
+      detail: JSON.stringify(poison.detail),
+      occurredAt: poison.detail.occurredAt,
+      error: { code: "InternalFailure", message: expect.any(String) },
+    });
+    expect(delivered.length).toBe(new Set(delivered).size);
+    expect(failures).toEqual([]);
+    expect(eventIdsOnBus(bus)).not.toContain(poisonId);
+  });
+
+  it("reports the record when the dead-letter queue refuses it too, so the stream retries it", async () => {
+    let poisonId = "none yet";
+    const dlq = memoryDeadLetterQueue(() => true);
+    const { services, failures } = await startPipeline({ reject: (entry) => entry.Detail?.includes(poisonId) === true }, 2, { deadLetterQueue: dlq.queue });
+    const events = sampleEvents(services, 2);
+    poisonId = events[1]?.detail.eventId ?? "";
+    await writeEvents(services, events);
+
+    await vi.waitFor(() => expect(failures).toHaveLength(1), { timeout: 20_000, interval: 50 });
+    expect(failures[0]?.records.map((r) => r.dynamodb?.NewImage?.eventId?.S)).toEqual([poisonId]);
+    expect(dlq.sends).toHaveLength(3);
+    expect(dlq.stored).toEqual([]);
   });
 
   it("publishes nothing for non-outbox records, outbox updates or TTL deletions", async () => {

@@ -14,6 +14,8 @@ import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
  * (ReportBatchItemFailures) itself instead of Powertools' BatchProcessor: BatchProcessor hands
  * records to a handler one at a time, while PutEvents must carry up to 10 of them per request and
  * resend only refused entries, so success is known per chunk, not per record.
+ * Entries refused after the relay's own resends go to the dead-letter queue and count as settled;
+ * a record is reported as failed only when that queue did not take its event (or there is none).
  * Lambda restarts from the lowest failed sequence number, so later records of the batch may be
  * sent again by the next invocation: consumers deduplicate on detail.eventId.
  */
@@ -24,11 +26,15 @@ const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>
   for (const e of report.published) {
     logger.info("Event published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, attempts: e.attempts });
   }
+  for (const e of report.deadLettered) {
+    logger.error("Event dead-lettered", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage });
+  }
   for (const e of report.failed) {
     logger.error("Event not published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage });
   }
   for (const u of unreadable) logger.error("Unreadable outbox record", { sequenceNumber: u.recordId, reason: u.reason });
   metrics.addMetric("OutboxEventsPublished", MetricUnit.Count, report.published.length);
+  metrics.addMetric("OutboxEventsDeadLettered", MetricUnit.Count, report.deadLettered.length);
   metrics.addMetric("OutboxEventsFailed", MetricUnit.Count, report.failed.length + unreadable.length);
 
   const failedIds = new Set([...report.failed.map((e) => e.recordId), ...unreadable.map((u) => u.recordId)]);

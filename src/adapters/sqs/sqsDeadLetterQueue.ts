@@ -1,0 +1,91 @@
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import type { AppConfig } from "../../composition/config.js";
+import { EVENT_SOURCE } from "../../domain/events.js";
+import type { DeadLetter, DeadLetterQueue } from "../../ports/deadLetterQueue.js";
+
+/** SendMessageBatch quotas: 10 messages, and (conservatively, the pre-2025 limit) 256 KB in total. */
+const BATCH_LIMITS = { maxEntries: 10, maxBytes: 256 * 1024 } as const;
+
+/**
+ * The message body of a dead letter: the PutEvents request entry the relay sent, plus the error of
+ * the bus's last answer (named as in PutEvents' result entries). A redrive drops the two Error
+ * fields and sends the rest back as it is.
+ */
+export interface DeadLetterMessage {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  /** ISO 8601: the event's occurredAt. */
+  Time: string;
+  ErrorCode: string;
+  ErrorMessage: string;
+}
+
+export function deadLetterMessage(entry: DeadLetter, eventBusName: string): DeadLetterMessage {
+  return {
+    EventBusName: eventBusName,
+    Source: EVENT_SOURCE,
+    DetailType: entry.detailType,
+    Detail: entry.detail,
+    Time: entry.occurredAt,
+    ErrorCode: entry.error.code,
+    ErrorMessage: entry.error.message,
+  };
+}
+
+/** The relay's dead-letter queue on SQS; `sqsEndpoint` points it at a local SQS-compatible server. */
+export function createSqsDeadLetterQueue(
+  config: Pick<AppConfig, "region" | "eventBusName" | "sqsEndpoint"> & { queueUrl: string },
+): DeadLetterQueue {
+  const client = new SQSClient({
+    region: config.region,
+    ...(config.sqsEndpoint
+      ? { endpoint: config.sqsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
+  });
+  return {
+    async send(entries) {
+      const failed: { eventId: string; reason: string }[] = [];
+      for (const chunk of chunks(entries)) {
+        // Batch entry ids only need to be unique within the request; eventIds may not be.
+        const byId = new Map(chunk.map((entry, index) => [String(index), entry]));
+        const response = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: config.queueUrl,
+            Entries: chunk.map(
+              (entry, index): SendMessageBatchRequestEntry => ({
+                Id: String(index),
+                MessageBody: JSON.stringify(deadLetterMessage(entry, config.eventBusName)),
+              }),
+            ),
+          }),
+        );
+        const refused = new Map((response.Failed ?? []).map((f) => [f.Id, `${f.Code ?? "Failed"}: ${f.Message ?? ""}`]));
+        // Only what SQS lists as Successful is stored: a message it neither accepts nor refuses counts as failed.
+        const stored = new Set((response.Successful ?? []).map((s) => s.Id));
+        for (const [id, entry] of byId) {
+          const reason = refused.get(id) ?? (stored.has(id) ? undefined : "MissingResult: SendMessageBatch returned no result");
+          if (reason) failed.push({ eventId: entry.eventId, reason });
+        }
+      }
+      return { failed };
+    },
+  };
+}
+
+function* chunks(entries: readonly DeadLetter[]): Generator<DeadLetter[]> {
+  let chunk: DeadLetter[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.detail, "utf8") + 512;
+    if (chunk.length === BATCH_LIMITS.maxEntries || (chunk.length > 0 && bytes + size > BATCH_LIMITS.maxBytes)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(entry);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
