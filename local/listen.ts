@@ -28,3 +28,11 @@ export function close(server: Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/** Fails with PortInUseError naming the first service whose port is taken on 127.0.0.1. */
+export async function assertPortsFree(ports: Record<string, number>): Promise<void> {
+  for (const [service, port] of Object.entries(ports)) {
+    const server = await listen(() => undefined, port, service);
+    await close(server);
+  }
+}

@@ -14,7 +14,7 @@ import { startEventPipeline } from "./eventPipeline.js";
 import { freePort } from "./freePort.js";
 import { startGateway } from "./gateway/gateway.js";
 import { startLambdaInvokeServer } from "./lambdaInvokeServer.js";
-import { PortInUseError } from "./listen.js";
+import { assertPortsFree, PortInUseError } from "./listen.js";
 import { MemoryJobQueue } from "./memoryJobQueue.js";
 import { httpRoutesOf, readServerlessFunctions } from "./serverlessFunctions.js";
 
@@ -66,11 +66,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const port = options.port ?? (await portFor("PORT", 3000, free));
     const gatewayPort = port === 0 ? await freePort() : port;
+    const dynamoPort = await portFor("DYNAMODB_PORT", 8000, free);
+    const lambdaPort = await portFor("LAMBDA_PORT", 9001, free);
+    const cognitoPort = await portFor("COGNITO_PORT", 9229, free);
+    const eventBridgePort = await portFor("EVENTBRIDGE_PORT", 4010, free);
+    // Before anything starts: a taken port is one clear line, not a Java stack trace.
+    await assertPortsFree({
+      "API gateway (PORT)": gatewayPort,
+      "DynamoDB Local (DYNAMODB_PORT)": dynamoPort,
+      "Lambda invoke server (LAMBDA_PORT)": lambdaPort,
+      "cognito-local (COGNITO_PORT)": cognitoPort,
+      "EventBridge endpoint (EVENTBRIDGE_PORT)": eventBridgePort,
+    });
     const apiUrl = `http://localhost:${gatewayPort}`;
 
     progress("waiting for DynamoDB Local…");
     const dynamo = await startDynamoLocal({
-      port: await portFor("DYNAMODB_PORT", 8000, free),
+      port: dynamoPort,
       ...(options.persist === false ? {} : { dbPath: join(dataDir, "dynamodb") }),
     });
     stoppers.push(dynamo.stop);
@@ -88,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);
 
     const functions = readServerlessFunctions(ROOT);
-    const lambda = await startLambdaInvokeServer({ port: await portFor("LAMBDA_PORT", 9001, free), functions, region });
+    const lambda = await startLambdaInvokeServer({ port: lambdaPort, functions, region });
     stoppers.push(lambda.stop);
 
     progress("waiting for cognito-local…");
@@ -99,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     );
     const cognito = await startCognitoLocal({
-      port: await portFor("COGNITO_PORT", 9229, free),
+      port: cognitoPort,
       dataDir: join(dataDir, "cognito"),
       mailer: memoryMailbox,
       lambdaEndpoint: lambda.endpoint,
@@ -111,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     const pipeline = await startEventPipeline({
-      eventBridgePort: await portFor("EVENTBRIDGE_PORT", 4010, free),
+      eventBridgePort,
       region,
       functions,
       failingTarget: options.failingTarget ?? process.env.LOCAL_FAILING_TARGET === "1",
@@ -176,7 +188,7 @@ async function main() {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let stack: Stack;
   try {
-    stack = await startStack({ persist: true, progress: say });
+    stack = await startStack({ persist: true, progress: say, ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}) });
   } catch (error) {
     process.stderr.write(`${error instanceof PortInUseError ? error.message : String(error)}\n`);
     process.exit(1);
