@@ -1,0 +1,91 @@
+# Email is the sign-in name. The triggers are the Serverless functions, addressed by their
+# deterministic ARNs: apply this first, then `serverless deploy` creates them and the permission
+# for Cognito to invoke them (serverless.yml, PreSignUpCognitoPermission).
+resource "aws_cognito_user_pool" "main" {
+  name                     = "${var.stage}-user-pool"
+  username_attributes      = ["email"]
+  auto_verified_attributes = ["email"]
+  deletion_protection      = var.stage == "prod" ? "ACTIVE" : "INACTIVE"
+
+  username_configuration {
+    case_sensitive = false
+  }
+
+  password_policy {
+    minimum_length                   = 12
+    require_lowercase                = true
+    require_numbers                  = true
+    require_symbols                  = true
+    require_uppercase                = true
+    temporary_password_validity_days = 7
+  }
+
+  schema {
+    name                = "email"
+    attribute_data_type = "String"
+    required            = true
+    mutable             = true
+
+    string_attribute_constraints {
+      min_length = 3
+      max_length = 254
+    }
+  }
+
+  # A new email address only replaces the old one once its code is confirmed.
+  user_attribute_update_settings {
+    attributes_require_verification_before_update = ["email"]
+  }
+
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "verified_email"
+      priority = 1
+    }
+  }
+
+  email_configuration {
+    email_sending_account = "DEVELOPER"
+    from_email_address    = var.mail_from
+    source_arn            = aws_sesv2_email_identity.mail.arn
+  }
+
+  lambda_config {
+    pre_sign_up       = local.lambda_arn["preSignUp"]
+    post_confirmation = local.lambda_arn["postConfirmation"]
+  }
+}
+
+resource "aws_cognito_user_pool_client" "main" {
+  name                          = "${var.stage}-user-pool-client"
+  user_pool_id                  = aws_cognito_user_pool.main.id
+  generate_secret               = false
+  prevent_user_existence_errors = "ENABLED"
+  enable_token_revocation       = true
+
+  explicit_auth_flows = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+  ]
+
+  access_token_validity  = 1
+  id_token_validity      = 1
+  refresh_token_validity = 30
+
+  token_validity_units {
+    access_token  = "hours"
+    id_token      = "hours"
+    refresh_token = "days"
+  }
+}
+
+# Callers in this group may use the /admin routes.
+resource "aws_cognito_user_group" "admins" {
+  name         = "admins"
+  user_pool_id = aws_cognito_user_pool.main.id
+  description  = "User Service administrators"
+}
+
+resource "aws_sesv2_email_identity" "mail" {
+  email_identity = var.ses_identity
+}

@@ -1,0 +1,52 @@
+# The one table (SPEC section 4). src/adapters/dynamodb/tableDefinition.ts creates the same table
+# locally; test/infra/terraform.test.ts keeps the two equal.
+resource "aws_dynamodb_table" "user_service" {
+  name         = local.name_prefix
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "PK"
+  range_key    = "SK"
+
+  attribute {
+    name = "PK"
+    type = "S"
+  }
+  attribute {
+    name = "SK"
+    type = "S"
+  }
+  attribute {
+    name = "GSI1PK"
+    type = "S"
+  }
+  attribute {
+    name = "GSI1SK"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = "GSI1"
+    hash_key        = "GSI1PK"
+    range_key       = "GSI1SK"
+    projection_type = "ALL"
+  }
+
+  # The outbox relay reads new items from the stream.
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+
+  # Outbox items, verification codes and rate-limit windows expire.
+  ttl {
+    attribute_name = "expiresAt"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+
+  deletion_protection_enabled = var.stage == "prod"
+}

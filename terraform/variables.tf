@@ -1,0 +1,77 @@
+variable "stage" {
+  description = "Deployment stage (staging, prod, ...). Must equal the serverless --stage."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.stage))
+    error_message = "stage: lower-case letters, digits and dashes, 2 to 21 characters."
+  }
+}
+
+variable "region" {
+  description = "AWS region of every resource of the stage."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "github_repository" {
+  description = "owner/name of the GitHub repository whose workflows may assume the deploy role."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must look like owner/name."
+  }
+}
+
+variable "create_github_oidc_provider" {
+  description = "The GitHub OIDC provider exists once per account: create it in one stage, reuse it in the others."
+  type        = bool
+  default     = true
+}
+
+variable "manage_api_gateway_account" {
+  description = "Set the account-wide CloudWatch role API Gateway uses for access logs (once per account and region)."
+  type        = bool
+  default     = true
+}
+
+variable "mail_from" {
+  description = "Sender of verification codes and notices; its domain must be a verified SES identity."
+  type        = string
+}
+
+variable "ses_identity" {
+  description = "SES identity (domain or address) that may send as mail_from."
+  type        = string
+}
+
+variable "alarm_email" {
+  description = "Subscribed to the alarm topic when not empty (the subscription must be confirmed)."
+  type        = string
+  default     = ""
+}
+
+variable "read_capacity_alarm_limit" {
+  description = "Read capacity units per second the consumed-RCU alarm compares against (alarm at 80%)."
+  type        = number
+  default     = 1000
+}
+
+variable "event_archive_retention_days" {
+  description = "How long the bus archive keeps events for replay."
+  type        = number
+  default     = 30
+}
+
+variable "outbox_lag_alarm_ms" {
+  description = "Alarm when the outbox relay's stream iterator age exceeds this."
+  type        = number
+  default     = 60000
+}
