@@ -147,8 +147,11 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
         return { kind: "counted", attempts: Number(Attributes?.attempts) };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // The old item comes back in wire format: compare the raw string attribute.
-        return error.Item?.codeHash?.S === codeHash ? { kind: "exhausted" } : { kind: "replaced" };
+        // The old item comes back in wire format. Same code, or one whose hash was removed
+        // because its tries ran out: exhausted. Gone or another code: replaced.
+        const old = error.Item;
+        const usedUp = old !== undefined && (old.codeHash === undefined || old.codeHash.S === codeHash);
+        return usedUp ? { kind: "exhausted" } : { kind: "replaced" };
       }
     },
 
