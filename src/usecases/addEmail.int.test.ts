@@ -85,6 +85,7 @@ describe("POST /users/me/emails", () => {
       emailId: res.body.emailId,
       email: "new.address+tag@example.com",
     });
+    expect(events[0]?.detail.metadata).toMatchObject({ correlationId: res.headers["X-Correlation-Id"], environment: "test" });
     expect(JSON.stringify(events)).not.toContain(code);
   });
 

@@ -6,6 +6,7 @@ import {
   addedEmail,
   claimsOf,
   ManualClock,
+  outboxEvents,
   scanTable,
   signedUpUser,
   type TestUser,
@@ -61,6 +62,8 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
     expect(mails).toHaveLength(2);
     const second = mails[1]?.code ?? "";
     expect(JSON.stringify(await scanTable(services))).not.toContain(second);
+    // A resend changes no state other services care about: no event.
+    expect((await outboxEvents(services)).map((e) => e.detailType)).toEqual(["email.added"]);
 
     if (first !== second) {
       const old = await confirm(alice, record.emailId, first);
