@@ -30,8 +30,14 @@ export async function startLambdaInvokeServer(options: {
   port: number;
   functions: ServerlessFunction[];
   region: string;
+  /** Extra names for functions, e.g. the Cognito trigger name Cognito puts in its error messages. */
+  aliases?: Record<string, string>;
 }): Promise<LambdaInvokeServer> {
   const byName = new Map(options.functions.map((f) => [f.name, f]));
+  for (const [alias, name] of Object.entries(options.aliases ?? {})) {
+    const fn = byName.get(name);
+    if (fn) byName.set(alias, fn);
+  }
   const server = await listen(
     (req, res) => {
       void (async () => {

@@ -100,15 +100,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);
 
     const functions = readServerlessFunctions(ROOT);
-    const lambda = await startLambdaInvokeServer({ port: lambdaPort, functions, region });
+    // cognito-local names the function in trigger errors ("<name> failed with error ..."), where
+    // Cognito names the trigger: invoking by the trigger's name gives Cognito's exact message.
+    const triggerFunctions: Record<string, string> = { PreSignUp: "preSignUp", PostConfirmation: "postConfirmation" };
+    const lambda = await startLambdaInvokeServer({ port: lambdaPort, functions, region, aliases: triggerFunctions });
     stoppers.push(lambda.stop);
 
     progress("waiting for cognito-local…");
     const triggers = Object.fromEntries(
-      [["PreSignUp", "preSignUp"], ["PostConfirmation", "postConfirmation"]].filter(([, name]) => {
-        const fn = functions.find((f) => f.name === name);
-        return fn && existsSync(fn.handler.file);
-      }),
+      Object.entries(triggerFunctions)
+        .filter(([, name]) => {
+          const fn = functions.find((f) => f.name === name);
+          return fn && existsSync(fn.handler.file);
+        })
+        .map(([trigger]) => [trigger, trigger]),
     );
     const cognito = await startCognitoLocal({
       port: cognitoPort,

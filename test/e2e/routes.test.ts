@@ -119,7 +119,10 @@ describe("every route over HTTP", () => {
     const taken = await api("POST", "/users/me/emails", { token: other.accessToken, body: { email: shared } });
     expect(taken.status).toBe(409);
     expect(taken.body.message).toBe("Email address is not available");
-    await expect(registerUser(shared)).rejects.toMatchObject({ name: "UserLambdaValidationException" });
+    await expect(registerUser(shared)).rejects.toMatchObject({
+      name: "UserLambdaValidationException",
+      message: "PreSignUp failed with error Email address is not available.",
+    });
   });
 
   it("admin routes: 403 for others; get, find by email, suspend (writes 403) and reactivate", async () => {
