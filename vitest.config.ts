@@ -32,6 +32,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          globalSetup: ["test/infra/support/packageGlobalSetup.ts"],
+          env: quietEnv,
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/stackGlobalSetup.ts"],
