@@ -1,30 +1,17 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConcurrentModificationError } from "../../domain/errors.js";
 import type { AddressClaim, NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
 import { adjustEmailCount, deleteEmail, putEmail, toEmailRecord, type EmailClaimItem } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
 import { putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
+import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { claimAddressAtSignUp } from "./signUpItems.js";
 import { GSI1 } from "./tableDefinition.js";
-import { transactWrite, type NamedItem } from "./transact.js";
+import type { NamedItem } from "./transact.js";
 
 export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: string): ProfileStore {
-  /**
-   * Concurrent transactions on one item can be cancelled with TransactionConflict instead of a
-   * failed condition; for the caller both mean the same thing: another write got there first.
-   */
-  const write = async (items: NamedItem[]) => {
-    try {
-      await transactWrite(db, items);
-    } catch (error) {
-      const conflict =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((reason) => reason.Code === "TransactionConflict");
-      throw conflict ? new ConcurrentModificationError() : error;
-    }
-  };
+  // A TransactionConflict is re-run: the retry commits or fails on the exact condition the winner broke.
+  const write = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
 
   return {
     async get(userId) {
