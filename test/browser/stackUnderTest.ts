@@ -3,17 +3,34 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack } from "../../local/start.js";
 
-/** Where the browser test points: a stack already running, or one started for this test. */
 export interface StackUnderTest {
   /** The origin serving the page, /_local/* and the API. */
   url: string;
   stop(): Promise<void>;
 }
 
+/** True when `url` is a running local stack: the walkthrough needs its mailbox and event endpoints. */
+async function isLocalStack(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/_local/health`, { signal: AbortSignal.timeout(3_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * STACK_URL (or API_URL, when it is a local stack's) points at a stack already running; a deployed
+ * API_URL has no mailbox to read codes from, so the walkthrough then starts its own local stack.
+ */
 export async function openStack(): Promise<StackUnderTest> {
-  // The walkthrough reads codes from the local mailbox, so an external URL must be a local stack's.
-  const external = process.env.STACK_URL ?? process.env.API_URL;
-  if (external) return { url: external.replace(/\/+$/, ""), stop: async () => {} };
+  const running = (url: string) => ({ url, stop: async () => {} });
+  const stackUrl = process.env.STACK_URL?.replace(/\/+$/, "");
+  if (stackUrl) {
+    if (!(await isLocalStack(stackUrl))) throw new Error(`STACK_URL ${stackUrl} is not a running local stack`);
+    return running(stackUrl);
+  }
+  const apiUrl = process.env.API_URL?.replace(/\/+$/, "");
+  if (apiUrl && (await isLocalStack(apiUrl))) return running(apiUrl);
 
   const dataDir = await mkdtemp(path.join(tmpdir(), "user-service-browser-"));
   const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined });

@@ -36,11 +36,13 @@ async function main() {
   let pendingAddress;
   let accountAddresses = [];
   let panels;
+  let userId;
 
   const profile = createProfileView({
     api,
     onProfile: (p) => {
       status.textContent = `Signed in as ${p.email}`;
+      userId = p.userId;
     },
   });
   const emails = createEmailsView({
@@ -70,6 +72,7 @@ async function main() {
     tokens = undefined;
     clearTokens();
     accountAddresses = [];
+    userId = undefined;
     profile.clear();
     emails.clear();
     account.reset();
@@ -117,7 +120,10 @@ async function main() {
   );
 
   if (config.local) {
-    panels = startPanels({ addresses: () => [...new Set([pendingAddress, ...accountAddresses].filter(Boolean))] });
+    panels = startPanels({
+      addresses: () => [...new Set([pendingAddress, ...accountAddresses].filter(Boolean))],
+      userId: () => userId,
+    });
   }
 
   if (tokens) await enter();

@@ -7,11 +7,12 @@ const MAX_EVENTS = 50;
  * The local stack's mailbox and event stream, polled. A panel re-renders only when its data
  * changed, so polling neither flickers nor steals a selection the user is making.
  */
-export function startPanels({ addresses }) {
+export function startPanels({ addresses, userId }) {
   $("#local-panels").hidden = false;
   const mailList = $('[data-testid="mailbox-messages"]');
   const mailAddresses = $('[data-testid="mailbox-addresses"]');
   const eventList = $('[data-testid="event-list"]');
+  const onlyMine = $("#events-mine");
   let lastMail = "";
   let lastEvents = "";
 
@@ -36,7 +37,9 @@ export function startPanels({ addresses }) {
 
   async function pollEvents() {
     const { events } = await getJson("/_local/events");
-    const newest = events.slice(-MAX_EVENTS).reverse();
+    const mine = onlyMine.checked ? userId() : undefined;
+    const shown = mine ? events.filter((e) => e.detail?.userId === mine) : events;
+    const newest = shown.slice(-MAX_EVENTS).reverse();
     const snapshot = JSON.stringify(newest.map((e) => e.id));
     if (snapshot === lastEvents) return;
     lastEvents = snapshot;
@@ -54,6 +57,7 @@ export function startPanels({ addresses }) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
+  onlyMine.addEventListener("change", () => pollEvents().catch(() => undefined));
   loop(pollMailbox);
   loop(pollEvents);
 

@@ -1,4 +1,4 @@
-import { $, busy, formatTime, onSubmit, showMessage } from "./dom.js";
+import { $, busy, el, formatTime, onSubmit, showError, showMessage } from "./dom.js";
 
 const FIELDS = ["firstName", "lastName", "phone"];
 
@@ -51,7 +51,16 @@ export function createProfileView({ api, onProfile }) {
       showMessage(region, "info", "Nothing to save: no field changed.");
       return;
     }
-    const result = await api.updateProfile(patch, etag);
+    let result;
+    try {
+      result = await api.updateProfile(patch, etag);
+    } catch (error) {
+      if (error.status !== 409 && error.status !== 412) throw error;
+      // Someone else changed the profile since this page read it: show theirs before editing again.
+      showError(region, error);
+      region.append(el("p", { text: "Press Reload to see the latest version, then make your change again." }));
+      return;
+    }
     if (result.etag) {
       etag = result.etag;
       render(result.profile);
