@@ -1,0 +1,69 @@
+import type { DynamoUsage } from "./dynamoMeter.js";
+
+export interface Sample extends DynamoUsage {
+  handlerMs: number;
+}
+
+export interface RouteResult {
+  route: string;
+  kind: "read" | "write";
+  samples: Sample[];
+}
+
+const READS = new Set(["GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"]);
+
+/** Prints the per-route cost table, then the check against the round-trip target. */
+export function printResults(results: RouteResult[], iterations: number): void {
+  const rows = results.map((r) => {
+    const { samples } = r;
+    return [
+      r.route,
+      fixed(mean(samples.map((s) => s.calls)), 2),
+      operationsOf(samples),
+      fixed(mean(samples.map((s) => s.capacityUnits)), 1),
+      fixed(median(samples.map((s) => s.handlerMs)), 2),
+      fixed(median(samples.map((s) => s.handlerMs - s.dynamoMs)), 2),
+      fixed(percentile(samples.map((s) => s.handlerMs), 0.95), 2),
+    ];
+  });
+  out(`\nPer route, ${iterations} calls each (times in ms, in-process; capacity in units per request)\n`);
+  out(table(["Route", "DDB calls/req", "Operations", "Capacity/req", "Median", "Median w/o DDB", "p95"], rows));
+
+  const checks = results.map((r) => {
+    const reads = Math.max(...r.samples.map((s) => s.operations.filter((op) => READS.has(op)).length));
+    const writes = Math.max(...r.samples.map((s) => s.operations.filter((op) => !READS.has(op)).length));
+    const pass = r.kind === "read" ? reads <= 1 && writes === 0 : reads <= 1 && writes <= 1;
+    const target = r.kind === "read" ? "1 round trip" : "<= 1 read + 1 transaction";
+    return [r.route, target, `${reads} read(s) + ${writes} write(s)`, pass ? "pass" : "FAIL"];
+  });
+  out(`\nTarget: reads 1 round trip, writes at most 1 read + 1 transaction (worst call of each route)\n`);
+  out(table(["Route", "Target", "Worst observed", "Result"], checks));
+}
+
+/** The operation sequences seen, most common first, with their share when calls differ. */
+function operationsOf(samples: Sample[]): string {
+  const counts = new Map<string, number>();
+  for (const s of samples) {
+    const key = s.operations.join(" + ") || "(none)";
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  if (sorted.length === 1) return sorted[0]?.[0] ?? "";
+  return sorted.map(([ops, n]) => `${ops} (${Math.round((100 * n) / samples.length)}%)`).join("; ");
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |\n`;
+  return line(header) + line(widths.map((w) => "-".repeat(w))) + rows.map(line).join("");
+}
+
+const out = (text: string) => process.stdout.write(text);
+const fixed = (n: number, digits: number) => n.toFixed(digits);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+const median = (xs: number[]) => percentile(xs, 0.5);
+
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+}

@@ -1,0 +1,101 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { MemoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
+import type { Services } from "../src/composition/services.js";
+import { handler as addEmail } from "../src/handlers/http/addEmail.js";
+import { handler as adminFindUsers } from "../src/handlers/http/adminFindUsers.js";
+import { handler as adminGetUser } from "../src/handlers/http/adminGetUser.js";
+import { handler as adminReactivateUser } from "../src/handlers/http/adminReactivateUser.js";
+import { handler as adminSuspendUser } from "../src/handlers/http/adminSuspendUser.js";
+import { handler as confirmVerification } from "../src/handlers/http/confirmVerification.js";
+import { handler as deleteMe } from "../src/handlers/http/deleteMe.js";
+import { handler as getMe } from "../src/handlers/http/getMe.js";
+import { handler as listEmails } from "../src/handlers/http/listEmails.js";
+import { handler as removeEmail } from "../src/handlers/http/removeEmail.js";
+import { handler as sendVerification } from "../src/handlers/http/sendVerification.js";
+import { handler as setPrimaryEmail } from "../src/handlers/http/setPrimaryEmail.js";
+import { handler as updateMe } from "../src/handlers/http/updateMe.js";
+import type { ApiEventInput } from "../test/support/apiEvent.js";
+import { benchFixtures, type BenchUser } from "./benchFixtures.js";
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface RouteScenario {
+  route: string;
+  kind: "read" | "write";
+  handler: ProxyHandler;
+  status: number;
+  /** The events for `count` calls, with whatever state each needs written beforehand (not measured). */
+  prepare(count: number): Promise<ApiEventInput[]>;
+}
+
+const admin = { sub: "bench-admin", groups: ["admins"] };
+const me = (user: BenchUser) => ({ sub: user.userId });
+const emailPath = (suffix: string) => ({ resource: `/users/me/emails/{emailId}${suffix}` });
+
+/**
+ * Every HTTP route, each call on state of its own where the call consumes it (a new address per
+ * add, a fresh code per confirm, a fresh account per delete or suspend).
+ */
+export async function routeScenarios(services: Services, mailbox: MemoryMailbox): Promise<RouteScenario[]> {
+  const f = benchFixtures(services, mailbox);
+  const reader = await f.signUp();
+  await f.addVerified(reader);
+  await f.addUnverified(reader);
+  const switcher = await f.signUp();
+  const switchTargets = [(await f.addVerified(switcher)).emailId, switcher.primaryEmailId];
+  const suspended: BenchUser[] = [];
+
+  return [
+    { route: "GET /users/me", kind: "read", handler: getMe, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: "/users/me", claims: me(reader) })) },
+    { route: "GET /users/me/emails", kind: "read", handler: listEmails, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: "/users/me/emails", claims: me(reader) })) },
+    { route: "GET /admin/users/{userId}", kind: "read", handler: adminGetUser, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: `/admin/users/${reader.userId}`, resource: "/admin/users/{userId}", pathParameters: { userId: reader.userId }, claims: admin })) },
+    { route: "GET /admin/users?email=", kind: "read", handler: adminFindUsers, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: "/admin/users", query: { email: reader.email }, claims: admin })) },
+    {
+      route: "PUT /users/me", kind: "write", handler: updateMe, status: 200,
+      // Alternating names: every call is a real change, never the no-op path.
+      prepare: async (n) => repeat(n, (i) => ({ method: "PUT", path: "/users/me", body: { firstName: i % 2 ? "Ada" : "Bea" }, claims: me(reader) })),
+    },
+    {
+      route: "POST /users/me/emails", kind: "write", handler: addEmail, status: 201,
+      prepare: async (n) => {
+        const users = await f.users(Math.ceil(n / 4));
+        return repeat(n, (i) => ({ method: "POST", path: "/users/me/emails", body: { email: `added-${i}-${users[0]?.userId}@example.com` }, claims: me(users[Math.floor(i / 4)] as BenchUser) }));
+      },
+    },
+    {
+      route: "POST .../{emailId}/verify", kind: "write", handler: sendVerification, status: 200,
+      prepare: async (n) => (await f.unverifiedEmails(n)).map(({ user, emailId }) => ({ method: "POST", path: `/users/me/emails/${emailId}/verify`, ...emailPath("/verify"), pathParameters: { emailId }, claims: me(user) })),
+    },
+    {
+      route: "POST .../{emailId}/verify/confirm", kind: "write", handler: confirmVerification, status: 200,
+      prepare: async (n) => (await f.unverifiedEmails(n)).map(({ user, emailId, code }) => ({ method: "POST", path: `/users/me/emails/${emailId}/verify/confirm`, ...emailPath("/verify/confirm"), pathParameters: { emailId }, body: { code }, claims: me(user) })),
+    },
+    {
+      route: "PUT .../{emailId}/primary", kind: "write", handler: setPrimaryEmail, status: 200,
+      prepare: async (n) => repeat(n, (i) => {
+        const emailId = switchTargets[i % 2] as string;
+        return { method: "PUT", path: `/users/me/emails/${emailId}/primary`, ...emailPath("/primary"), pathParameters: { emailId }, claims: me(switcher) };
+      }),
+    },
+    {
+      route: "DELETE /users/me/emails/{emailId}", kind: "write", handler: removeEmail, status: 204,
+      prepare: async (n) => (await f.unverifiedEmails(n)).map(({ user, emailId }) => ({ method: "DELETE", path: `/users/me/emails/${emailId}`, ...emailPath(""), pathParameters: { emailId }, claims: me(user) })),
+    },
+    { route: "DELETE /users/me", kind: "write", handler: deleteMe, status: 200, prepare: async (n) => (await f.users(n)).map((user) => ({ method: "DELETE", path: "/users/me", claims: me(user) })) },
+    {
+      route: "POST /admin/users/{userId}/suspend", kind: "write", handler: adminSuspendUser, status: 200,
+      prepare: async (n) => {
+        const users = await f.users(n);
+        suspended.push(...users);
+        return users.map(({ userId }) => ({ method: "POST", path: `/admin/users/${userId}/suspend`, resource: "/admin/users/{userId}/suspend", pathParameters: { userId }, body: { reason: "bench" }, claims: admin }));
+      },
+    },
+    {
+      route: "POST /admin/users/{userId}/reactivate", kind: "write", handler: adminReactivateUser, status: 200,
+      // The accounts the suspend route just suspended.
+      prepare: async (n) => suspended.splice(0, n).map(({ userId }) => ({ method: "POST", path: `/admin/users/${userId}/reactivate`, resource: "/admin/users/{userId}/reactivate", pathParameters: { userId }, claims: admin })),
+    },
+  ];
+}
+
+const repeat = (n: number, make: (i: number) => ApiEventInput): ApiEventInput[] => Array.from({ length: n }, (_, i) => make(i));
