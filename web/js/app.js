@@ -106,12 +106,12 @@ async function main() {
 
   signOutButton.addEventListener("click", () =>
     busy(signOutButton, notice, async () => {
-      let message = "You are signed out.";
+      let message;
       try {
         await cognito.globalSignOut(tokens.accessToken);
         message = "You are signed out on every device.";
       } catch (error) {
-        // cognito-local has no GlobalSignOut: the tokens are dropped here and expire on their own.
+        // An expired token or a Cognito without GlobalSignOut must not keep the user signed in here.
         message = `You are signed out on this device (${error.message}).`;
       }
       endSession();
