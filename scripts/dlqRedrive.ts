@@ -1,0 +1,72 @@
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { parseArgs } from "node:util";
+import { redriveDeadLetters, type DeadLetterSource } from "./redriveDeadLetters.js";
+
+/**
+ * npm run dlq:redrive -- --stage NAME [--max N] [--dry-run]
+ * Reads the stage's events DLQ ({stage}-user-service-dlq) and puts each dead letter back on the
+ * stage's bus ({stage}-user-service), with the credentials and region of the environment.
+ * EVENTBRIDGE_ENDPOINT / SQS_ENDPOINT point it at other endpoints.
+ */
+const { values } = parseArgs({
+  options: {
+    stage: { type: "string" },
+    max: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    "queue-url": { type: "string" },
+    "event-bus": { type: "string" },
+  },
+});
+if (!values.stage) {
+  process.stderr.write("usage: npm run dlq:redrive -- --stage NAME [--max N] [--dry-run]\n");
+  process.exit(2);
+}
+const stage = values.stage;
+const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+const sqs = new SQSClient({ region, ...(process.env.SQS_ENDPOINT ? { endpoint: process.env.SQS_ENDPOINT } : {}) });
+const eventBridge = new EventBridgeClient({
+  region,
+  ...(process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT } : {}),
+});
+
+const queueUrl =
+  values["queue-url"] ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: `${stage}-user-service-dlq` }))).QueueUrl;
+if (!queueUrl) throw new Error(`no queue ${stage}-user-service-dlq`);
+
+/** Receipt handles by message id, so deletes address what this run received. */
+const receipts = new Map<string, string>();
+const source: DeadLetterSource = {
+  async receive(max) {
+    const answer = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 1, VisibilityTimeout: 120 }),
+    );
+    return (answer.Messages ?? []).flatMap((m) => {
+      if (!m.MessageId || !m.ReceiptHandle || m.Body === undefined) return [];
+      receipts.set(m.MessageId, m.ReceiptHandle);
+      return [{ id: m.MessageId, body: m.Body }];
+    });
+  },
+  async delete(ids) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: ids.map((id, index) => ({ Id: String(index), ReceiptHandle: receipts.get(id) })),
+      }),
+    );
+  },
+};
+
+const report = await redriveDeadLetters({
+  source,
+  eventBridge,
+  eventBusName: values["event-bus"] ?? `${stage}-user-service`,
+  maxMessages: values.max ? Number(values.max) : undefined,
+  dryRun: values["dry-run"],
+});
+process.stdout.write(
+  `${values["dry-run"] ? "would redrive" : "redriven"}: ${report.redriven}, refused by the bus: ${report.failed.length}, unreadable: ${report.unreadable.length}\n`,
+);
+for (const failure of report.failed) process.stdout.write(`  refused ${failure.id}: ${failure.reason}\n`);
+for (const id of report.unreadable) process.stdout.write(`  unreadable (left in the queue): ${id}\n`);
+process.exit(report.failed.length > 0 || report.unreadable.length > 0 ? 1 : 0);
