@@ -30,14 +30,14 @@ export interface Services {
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
+  /** Sign-ups whose profile the PostConfirmation trigger could not write. */
+  signUpRetryQueue: JobQueue<SignUpJob>;
+  /** Cognito, kept in step with our data by the cognitoSync consumer. */
+  userDirectory: UserDirectory;
   /** Only the outbox relay publishes; handlers write events to the outbox. */
   eventPublisher: EventPublisher;
   /** Where the relay keeps events the bus still refuses; unset: the stream retries them instead. */
   deadLetterQueue?: DeadLetterQueue;
-  /** Cognito, kept in step with our data by the cognitoSync consumer. */
-  userDirectory: UserDirectory;
-  /** Sign-ups whose profile the PostConfirmation trigger could not write. */
-  signUpRetryQueue: JobQueue<SignUpJob>;
   /** Powertools idempotency records for POST routes, in the same table. */
   idempotencyStore: IdempotencyStoreFactory;
 }
@@ -64,8 +64,6 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
-    eventPublisher: createEventBridgePublisher(config),
-    ...deadLetterQueueOf(config, overrides),
     userDirectory: createCognitoUserDirectory(config),
     signUpRetryQueue:
       overrides.signUpRetryQueue ??
@@ -74,6 +72,8 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
         ...(config.signUpRetryQueueUrl ? { queueUrl: config.signUpRetryQueueUrl } : {}),
         ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
       }),
+    eventPublisher: createEventBridgePublisher(config),
+    ...deadLetterQueueOf(config, overrides),
     idempotencyStore: createIdempotencyStoreFactory(dynamoConfig),
   };
 }
