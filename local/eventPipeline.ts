@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, EventBridgeEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../src/adapters/dynamodb/outboxStreamRecords.js";
+import type { DeadLetterQueue } from "../src/ports/deadLetterQueue.js";
 import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "./eventBus.js";
 import { startEventBridgeServer } from "./eventBridgeServer.js";
 import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
@@ -18,6 +19,8 @@ export interface EventPipelineOptions {
 export interface EventPipeline {
   bus: LocalEventBus;
   eventBridgeEndpoint: string;
+  /** The relay's dead-letter queue (SQS in AWS): lands in the bus's DLQ, shown at /_local/dlq. */
+  deadLetterQueue: DeadLetterQueue;
   /** Starts reading the table's stream; call once the table exists and the handlers' graph is set. */
   startRelay(dynamoEndpoint: string, tableName: string): Promise<void>;
   stop(): Promise<void>;
@@ -65,10 +68,21 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     });
   }
 
+  const deadLetterQueue: DeadLetterQueue = {
+    async send(entries) {
+      for (const e of entries) {
+        const entry = { id: e.eventId, source: SOURCE, detailType: e.detailType, detail: e.detail };
+        bus.deadLetter(entry, "outbox-relay", `${e.error.code}: ${e.error.message}`);
+      }
+      return { failed: [] };
+    },
+  };
+
   let poller: StreamPoller | undefined;
   return {
     bus,
     eventBridgeEndpoint: eventBridge.endpoint,
+    deadLetterQueue,
     async startRelay(dynamoEndpoint, tableName) {
       const relay = fn("outboxRelay");
       poller = createStreamPoller({

@@ -147,7 +147,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const services = createServices(
       { ...config, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId, eventBridgeEndpoint: pipeline.eventBridgeEndpoint },
-      { mailer: memoryMailbox, signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry") },
+      {
+        mailer: memoryMailbox,
+        signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry"),
+        deadLetterQueue: pipeline.deadLetterQueue,
+      },
     );
     setServices(services);
     stoppers.push(async () => void setServices(undefined));

@@ -1,5 +1,6 @@
 import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
@@ -65,6 +66,7 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
         },
         services,
       );
+      countResponse(result.statusCode);
       return {
         statusCode: result.statusCode,
         headers: { ...common, ...result.headers },
@@ -72,6 +74,7 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
       };
     } catch (error) {
       const { statusCode, body, headers } = toErrorResponse(error, requestId);
+      countResponse(statusCode);
       if (statusCode >= 500) logger.error("Unhandled error", { error: error as Error });
       else logger.info("Request rejected", { statusCode, reason: (error as Error).name });
       return { statusCode, headers: { ...common, ...headers }, body: JSON.stringify(body) };
@@ -83,4 +86,12 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
     .use(injectLambdaContext(logger))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
+}
+
+/**
+ * One count per response by status class (Http2xx/Http4xx/Http5xx): the alarm-friendly view of
+ * a route, and it means every invocation publishes at least one metric.
+ */
+function countResponse(statusCode: number): void {
+  metrics.addMetric(`Http${Math.floor(statusCode / 100)}xx`, MetricUnit.Count, 1);
 }
