@@ -1,14 +1,20 @@
-import { ListTablesCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
+import { GSI1, TTL_ATTRIBUTE } from "../../src/adapters/dynamodb/tableDefinition.js";
 import { createTestServices } from "../support/testServices.js";
 
 describe("DynamoDB Local", () => {
-  it("creates the table with GSI1 and a NEW_IMAGE stream from the one definition", async () => {
+  it("creates the table from the one definition: keys, GSI1, NEW_IMAGE stream and TTL", async () => {
     const services = await createTestServices();
-    const tables = await services.db.send(new ListTablesCommand({}));
-    expect(tables.TableNames).toContain(services.config.tableName);
-    const { Table } = await services.db.send(new DescribeTableCommand({ TableName: services.config.tableName }));
-    expect(Table?.GlobalSecondaryIndexes?.[0]?.IndexName).toBe("GSI1");
+    const TableName = services.config.tableName;
+    const { Table } = await services.db.send(new DescribeTableCommand({ TableName }));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: "PK", KeyType: "HASH" },
+      { AttributeName: "SK", KeyType: "RANGE" },
+    ]);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual([GSI1]);
     expect(Table?.StreamSpecification?.StreamViewType).toBe("NEW_IMAGE");
+    const ttl = await services.db.send(new DescribeTimeToLiveCommand({ TableName }));
+    expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TTL_ATTRIBUTE);
   });
 });
