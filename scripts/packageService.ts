@@ -40,15 +40,23 @@ export function packageService(options: { stage: string; outputDir?: string; tim
     detached: true,
   });
   let log = "";
-  child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-      reject(new Error(`osls package timed out:\n${log}`));
-    }, options.timeoutMs ?? 240_000);
+    const stop = (reason: string) => {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+      reject(new Error(`osls package ${reason}:\n${log}`));
+    };
+    let failed: NodeJS.Timeout | undefined;
+    const collect = (chunk: Buffer) => {
+      log += chunk.toString();
+      // osls has printed its error; give it a moment to finish, then stop waiting for the exit.
+      if (!failed && /^Error:/m.test(log)) failed = setTimeout(() => stop("failed"), 3_000);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const timer = setTimeout(() => stop("timed out"), options.timeoutMs ?? 240_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
+      clearTimeout(failed);
       if (code === 0) resolvePromise({ outputDir, log });
       else reject(new Error(`osls package exited with ${code}:\n${log}`));
     });
