@@ -25,6 +25,23 @@ export interface CodeSend {
   address: string;
   window: RateWindow;
   nowEpoch: number;
+  /** Sends of this address already counted in the window, as read before this one. */
+  sendsBefore: number;
+}
+
+/** What an add needs to know about the address, read in one round trip. */
+export interface AddressState {
+  claim?: AddressClaim;
+  /** Sends of the address counted so far in the window. */
+  sends: number;
+}
+
+/** What a resend needs, read in one round trip; either part is missing when it does not exist. */
+export interface ResendTarget {
+  profile?: UserProfile;
+  email?: EmailRecord;
+  /** Sends of the address counted so far in the window, as of the address's last send. */
+  sends: number;
 }
 
 export interface NewCode {
@@ -55,9 +72,8 @@ export interface EmailStore {
   list(userId: string): Promise<EmailRecord[]>;
   /** Undefined when the user has no profile. */
   account(userId: string): Promise<EmailAccount | undefined>;
-  claimOf(address: string): Promise<AddressClaim | undefined>;
-  /** Sends counted so far in the window (for the X-RateLimit-* headers). */
-  sendsIn(address: string, window: RateWindow): Promise<number>;
+  addressState(address: string, window: RateWindow): Promise<AddressState>;
+  resendTarget(userId: string, emailId: string, window: RateWindow): Promise<ResendTarget>;
 
   add(change: AddEmailChange): Promise<void>;
   remove(change: { userId: string; record: EmailRecord; events: DomainEvent[] }): Promise<void>;

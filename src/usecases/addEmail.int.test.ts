@@ -11,6 +11,7 @@ import {
   signedUpUser,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
+import { removeEmail } from "./removeEmail.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -87,6 +88,17 @@ describe("POST /users/me/emails", () => {
     });
     expect(events[0]?.detail.metadata).toMatchObject({ correlationId: res.headers["X-Correlation-Id"], environment: "test" });
     expect(JSON.stringify(events)).not.toContain(code);
+  });
+
+  it("counts the add against the address's sends of this hour, made before a remove and re-add", async () => {
+    const first = await add(alice, { email: "again@example.com" });
+    await removeEmail(services)({ userId: alice.userId, emailId: String(first.body.emailId), correlationId: "test" });
+
+    const again = await add(alice, { email: "again@example.com" });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["X-RateLimit-Remaining"]).toBe("1");
+    const stored = (await itemsFor("again@example.com")).emails[0];
+    expect(stored).toMatchObject({ emailId: again.body.emailId, codeSends: 2 });
   });
 
   it("answers 409 with one message for the caller's own and another user's address", async () => {

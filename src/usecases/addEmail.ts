@@ -29,7 +29,8 @@ export interface AddEmailResult {
 }
 
 /**
- * Adds an unverified address and mails its first code. One transaction claims the address,
+ * Adds an unverified address and mails its first code. One read fetches the address's claim and
+ * its send count for the window; then one transaction claims the address,
  * bumps the capped counter, stores the code's hash, counts the send and writes the event; an
  * expired unverified claim of another user is taken over in that same transaction.
  */
@@ -39,7 +40,8 @@ export const addEmail =
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId);
     const nowEpoch = epochSeconds(services.clock.now());
-    const claim = await services.emails.claimOf(address);
+    const window = windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
+    const { claim, sends } = await services.emails.addressState(address, window);
     const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
 
     const record: EmailRecord = {
@@ -56,26 +58,25 @@ export const addEmail =
       );
     }
     const code = generateCode();
-    const window = windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
     await services.emails.add({
       userId,
       record,
       maxEmails: MAX_EMAILS_PER_USER,
       claimReleaseAt: nowEpoch + UNVERIFIED_CLAIM_SECONDS,
       code: { codeHash: hashCode(record.emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS },
-      send: { address, window, nowEpoch },
+      send: { address, window, nowEpoch, sendsBefore: sends },
       ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
       events,
     });
 
-    const [sends] = await Promise.all([
-      services.emails.sendsIn(address, window),
-      services.mailer.send(verificationMail(address, code)).catch((error: unknown) => {
-        // The address is added either way; the user can ask for another code.
-        logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
-      }),
-    ]);
-    return { email: record, rateLimit: statusAfter(window, sends) };
+    await services.mailer.send(verificationMail(address, code)).catch((error: unknown) => {
+      // The address is added either way; the user can ask for another code.
+      logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
+    });
+    // The headers come from the count read before the transaction plus this send. The
+    // transaction's condition on the window item is what enforces the limit; only a send racing
+    // this one can make the reported remainder one too generous.
+    return { email: record, rateLimit: statusAfter(window, sends + 1) };
   };
 
 /**

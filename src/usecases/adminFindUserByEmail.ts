@@ -7,6 +7,9 @@ import { adminGetUser } from "./adminGetUser.js";
 /**
  * The account holding an address (verified or not), through GSI1. The index is eventually
  * consistent, so each candidate is re-read and must still hold the address.
+ * Two round trips on purpose: only email items are indexed, so one trip would need the profile
+ * and every address copied onto each of them and kept in step on every write, for a rare admin
+ * read; and the consistent re-read of the partition is what makes the index's answer safe.
  */
 export const adminFindUserByEmail =
   ({ profiles }: Pick<Services, "profiles">) =>

@@ -24,6 +24,8 @@ export interface ConfirmVerificationInput {
  * parallel guesses cannot get more than MAX_CODE_ATTEMPTS tries at one code. On success one
  * transaction consumes the code (only if it is still that code), marks the address and its claim
  * verified (the claim is then never released) and writes email.verified.
+ * The read stays apart from the try: folding it into the attempt's update would spend tries on
+ * requests the spec answers 404/403/400 first, and would need the address copied onto the code.
  */
 export const confirmVerification =
   (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>

@@ -11,6 +11,8 @@ import {
   signedUpUser,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
+import { addEmail } from "./addEmail.js";
+import { removeEmail } from "./removeEmail.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -100,7 +102,43 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
     expect((await scanTable(services)).find((i) => i.SK === `CODE#${record.emailId}`)).toEqual(codeBefore);
 
     clock.advance(50 * 60);
-    expect((await send(alice, record.emailId)).statusCode).toBe(200);
+    const nextHour = await send(alice, record.emailId);
+    expect(nextHour.statusCode).toBe(200);
+    // The count read before the send belongs to the last hour: it starts over.
+    expect(nextHour.headers).toMatchObject({
+      "X-RateLimit-Remaining": "2",
+      "X-RateLimit-Reset": String(windowEnd + 3600),
+    });
+  });
+
+  it("reports the address's count across holders: a send before a remove and re-add still counts", async () => {
+    const { record } = await addedEmail(services, alice, "new@example.com");
+    expect((await send(alice, record.emailId)).headers["X-RateLimit-Remaining"]).toBe("1");
+    await removeEmail(services)({ userId: alice.userId, emailId: record.emailId, correlationId: "test" });
+
+    const bob = await signedUpUser(services);
+    const readded = await addEmail(services)({ userId: bob.userId, email: "new@example.com", correlationId: "test" });
+    expect(readded.rateLimit.remaining).toBe(0);
+    const refused = await send(bob, readded.email.emailId);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers["X-RateLimit-Remaining"]).toBe("0");
+    expect(services.mailbox.to("new@example.com")).toHaveLength(3);
+  });
+
+  it("counts parallel resends exactly: the limit holds and the address's count matches its window", async () => {
+    const { record } = await addedEmail(services, alice, "new@example.com");
+    const results = await Promise.all([1, 2, 3, 4].map(() => send(alice, record.emailId)));
+
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 429, 429]);
+    expect(services.mailbox.to("new@example.com")).toHaveLength(3);
+    const items = await scanTable(services);
+    const window = items.find((i) => String(i.PK) === "RATELIMIT#verify#new@example.com");
+    const email = items.find((i) => i.SK === `EMAIL#${record.emailId}`);
+    expect(window?.sends).toBe(3);
+    expect(email).toMatchObject({ codeSends: 3, codeSendWindow: windowEnd - 3600 });
+    // The copy of the count is storage only: the address as the API shows it is unchanged.
+    const listed = (await services.emails.list(alice.userId)).find((e) => e.emailId === record.emailId);
+    expect(listed).toEqual(record);
   });
 
   it("answers 400 for a verified address", async () => {

@@ -1,22 +1,24 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
 import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
+import { batchGetItems } from "./batchGetItems.js";
 import {
   adjustEmailCount,
+  countEmailCodeSend,
   deleteEmail,
   deleteEmailClaim,
   markEmailVerified,
   putEmail,
   putEmailClaim,
   requireActiveProfile,
-  requireUnverifiedEmail,
   setEmailPrimary,
   toEmailRecord,
   unsetEmailPrimary,
   verifyEmailClaim,
   type EmailClaimItem,
+  type EmailItem,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
@@ -71,31 +73,38 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       return profile ? { profile, emails, codes } : undefined;
     },
 
-    async claimOf(address) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.emailClaim(address), ConsistentRead: true }),
-      );
-      if (!Item) return undefined;
-      const { userId, emailId, verified, releaseAt } = Item as EmailClaimItem;
-      return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
+    async addressState(address, window) {
+      const claimKey = keys.emailClaim(address);
+      const windowKey = keys.rateLimitWindow(VERIFY_SCOPE, address, window.start);
+      const items = await batchGetItems(db, tableName, [claimKey, windowKey]);
+      const claim = items.get(claimKey) as EmailClaimItem | undefined;
+      return {
+        ...(claim ? { claim: toAddressClaim(claim) } : {}),
+        sends: Number(items.get(windowKey)?.sends ?? 0),
+      };
     },
 
-    async sendsIn(address, window) {
-      const { Item } = await db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.rateLimitWindow(VERIFY_SCOPE, address, window.start),
-          ConsistentRead: true,
-        }),
-      );
-      return Number(Item?.sends ?? 0);
+    async resendTarget(userId, emailId, window) {
+      // The window item is keyed by address, which only the email item knows: the email item's
+      // copy of the count stands in for it, so this stays one round trip.
+      const profileKey = keys.profile(userId);
+      const emailKey = keys.email(userId, emailId);
+      const items = await batchGetItems(db, tableName, [profileKey, emailKey]);
+      const profile = items.get(profileKey);
+      const email = items.get(emailKey);
+      const copy = email as EmailItem | undefined;
+      return {
+        ...(profile ? { profile: toProfile(profile) } : {}),
+        ...(email ? { email: toEmailRecord(email) } : {}),
+        sends: copy?.codeSendWindow === window.start ? (copy.codeSends ?? 0) : 0,
+      };
     },
 
     async add({ userId, record, maxEmails, claimReleaseAt, code, send, takeOver, events }) {
       const claim = { userId, emailId: record.emailId, verified: false, releaseAt: claimReleaseAt };
       const items: NamedItem[] = [
         adjustEmailCount(tableName, userId, 1, { max: maxEmails, requireActive: true }),
-        putEmail(tableName, userId, record),
+        putEmail(tableName, userId, record, { window: send.window, count: send.sendsBefore + 1 }),
         putEmailClaim(
           tableName,
           record.email,
@@ -123,7 +132,8 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     async replaceCode({ userId, emailId, code, send }) {
       await transact([
         requireActiveProfile(tableName, userId),
-        requireUnverifiedEmail(tableName, userId, emailId),
+        // A count read from another window is zero: the copy then starts over.
+        countEmailCodeSend(tableName, userId, emailId, send.window, send.sendsBefore > 0),
         putVerificationCode(tableName, userId, emailId, { ...code, createdAt: new Date(send.nowEpoch * 1000).toISOString() }),
         countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),
       ]);
@@ -199,4 +209,8 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       deleteVerificationCode(tableName, stale.userId, stale.emailId),
     ];
   }
+}
+
+function toAddressClaim({ userId, emailId, verified, releaseAt }: EmailClaimItem): AddressClaim {
+  return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
 }

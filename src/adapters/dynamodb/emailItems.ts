@@ -10,6 +10,7 @@ import {
   EmailNotVerifiedError,
   NotFoundError,
 } from "../../domain/errors.js";
+import type { RateWindow } from "../../domain/rateLimit.js";
 import { keys } from "./keys.js";
 import type { NamedItem } from "./transact.js";
 
@@ -20,6 +21,13 @@ export interface EmailItem extends EmailRecord {
   GSI1PK: string;
   GSI1SK: string;
   userId: string;
+  /**
+   * Copy of the address's send counter (the rate-limit window item, keyed by address) as of
+   * this item's last send: a resend knows only the emailId, and this lets it report
+   * X-RateLimit-Remaining from the one read it already makes. The window item alone enforces.
+   */
+  codeSendWindow?: number;
+  codeSends?: number;
 }
 
 /**
@@ -37,16 +45,32 @@ export interface EmailClaimItem {
 }
 
 export function toEmailRecord(item: Record<string, unknown>): EmailRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, userId: _u, ...record } = item as unknown as EmailItem;
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _g1,
+    GSI1SK: _g2,
+    userId: _u,
+    codeSendWindow: _w,
+    codeSends: _s,
+    ...record
+  } = item as unknown as EmailItem;
   return record;
 }
 
-export function putEmail(tableName: string, userId: string, record: EmailRecord): NamedItem {
+/** With `sends`, the address's send count including the code mailed with this add. */
+export function putEmail(
+  tableName: string,
+  userId: string,
+  record: EmailRecord,
+  sends?: { window: RateWindow; count: number },
+): NamedItem {
   const item: EmailItem = {
     ...keys.email(userId, record.emailId),
     ...keys.emailIndex(record.email, userId),
     userId,
     ...record,
+    ...(sends ? { codeSendWindow: sends.window.start, codeSends: sends.count } : {}),
   };
   return {
     name: "putEmail",
@@ -218,20 +242,30 @@ export function setEmailPrimary(tableName: string, userId: string, emailId: stri
   };
 }
 
-/** The address still exists and is unverified (a code for a verified address is pointless). */
-export function requireUnverifiedEmail(tableName: string, userId: string, emailId: string): NamedItem {
+/**
+ * The address still exists and is unverified (a code for a verified address is pointless), and
+ * its copy of the send count moves with the send. Within the window it was last counted in the
+ * copy is bumped in place, so parallel resends stay exact; a new window starts it at one.
+ */
+export function countEmailCodeSend(
+  tableName: string,
+  userId: string,
+  emailId: string,
+  window: RateWindow,
+  sameWindow: boolean,
+): NamedItem {
   return {
-    name: "requireUnverifiedEmail",
+    name: "countEmailCodeSend",
     item: {
-      ConditionCheck: {
+      Update: {
         TableName: tableName,
         Key: keys.email(userId, emailId),
+        UpdateExpression: sameWindow ? "ADD codeSends :one" : "SET codeSendWindow = :start, codeSends = :one",
         ConditionExpression: "attribute_exists(PK) AND isVerified = :false",
-        ExpressionAttributeValues: { ":false": false },
+        ExpressionAttributeValues: { ":false": false, ":one": 1, ...(sameWindow ? {} : { ":start": window.start }) },
       },
     },
-    // A ConditionCheck returns no old item: gone or verified in the meantime reads as gone.
-    onConditionFailed: () => new NotFoundError("Email"),
+    onConditionFailed: (old) => (old ? new EmailAlreadyVerifiedError() : new NotFoundError("Email")),
   };
 }
 
