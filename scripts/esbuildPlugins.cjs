@@ -1,5 +1,6 @@
 /* global module, require */
 // esbuild plugins for the Lambda bundles (serverless.yml custom.esbuild.plugins, bench/coldStart.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless-esbuild loads this file with require().
 const path = require("node:path");
 
 /**
