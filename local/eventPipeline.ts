@@ -5,6 +5,7 @@ import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "./eve
 import { startEventBridgeServer } from "./eventBridgeServer.js";
 import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
 import type { ServerlessFunction } from "./serverlessFunctions.js";
+import { fileStreamCheckpoint } from "./streamCheckpoint.js";
 import { createStreamPoller, type StreamPoller } from "./streamPoller.js";
 
 export interface EventPipelineOptions {
@@ -13,6 +14,8 @@ export interface EventPipelineOptions {
   functions: ServerlessFunction[];
   /** Adds a target that always fails on the user-events rule, so the dead-letter path can be seen. */
   failingTarget?: boolean;
+  /** Where the relay keeps its stream position when the table outlives the stack; unset reads from LATEST each start. */
+  checkpointFile?: string;
   log: (line: string) => void;
 }
 
@@ -90,6 +93,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
         tableName,
         region: options.region,
         startingPosition: "LATEST",
+        ...(options.checkpointFile ? { checkpoint: fileStreamCheckpoint(options.checkpointFile) } : {}),
         handler: async (event: DynamoDBStreamEvent) => {
           const handler = await loadHandler(relay.handler);
           return (await handler(event, lambdaContext(relay.name, 30_000, options.region))) as DynamoDBBatchResponse;

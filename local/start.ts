@@ -132,6 +132,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       functions,
       failingTarget: options.failingTarget ?? process.env.LOCAL_FAILING_TARGET === "1",
+      // Kept data keeps its stream position: outbox items written while the stack was down are published.
+      ...(options.persist === false ? {} : { checkpointFile: join(dataDir, "stream-checkpoint.json") }),
       log,
     });
     stoppers.push(pipeline.stop);

@@ -8,8 +8,10 @@ import {
   type AttributeValue as StreamAttributeValue,
   type Shard,
   type ShardIteratorType,
+  TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { StreamCheckpoint } from "./streamCheckpoint.js";
 
 export interface StreamFailure {
   /** The records still reported as failed after the last attempt. */
@@ -26,6 +28,11 @@ export interface StreamPollerOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
   /** LATEST for a running stack, TRIM_HORIZON for tests that write before polling. */
   startingPosition?: "LATEST" | "TRIM_HORIZON";
+  /**
+   * Keeps the position between runs, as the event source mapping does: shards resume after their
+   * last handled record, and the starting position only applies when nothing was ever saved.
+   */
+  checkpoint?: StreamCheckpoint;
   batchSize?: number;
   pollIntervalMs?: number;
   /** Re-deliveries after the first attempt, like the event source mapping's MaximumRetryAttempts. */
@@ -82,20 +89,34 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     return all;
   }
 
-  async function iterator(shardId: string, type: ShardIteratorType, sequence?: string) {
-    const { ShardIterator } = await streams.send(
-      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequence }),
-    );
-    return ShardIterator;
+  async function iterator(shardId: string, type: ShardIteratorType, sequence?: string): Promise<string | undefined> {
+    try {
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequence }),
+      );
+      return ShardIterator;
+    } catch (error) {
+      // The position is older than the stream keeps (24 hours): what is left is all there is.
+      if (type === "AFTER_SEQUENCE_NUMBER" && error instanceof TrimmedDataAccessException) return iterator(shardId, "TRIM_HORIZON");
+      throw error;
+    }
   }
 
-  /** Shards seen at start begin at the starting position; shards that appear later from their start. */
-  async function discover(initial: boolean) {
+  /**
+   * Shards seen at start begin at the starting position, or after their saved position; shards
+   * that appear later, or that have no saved position while others were saved, from their start.
+   */
+  async function discover(initial: boolean, saved?: Record<string, string>) {
     for (const shard of await listShards()) {
       const id = shard.ShardId;
       if (!id || shards.has(id)) continue;
+      const resumeAfter = saved?.[id];
+      if (resumeAfter) {
+        shards.set(id, { parentId: shard.ParentShardId, iterator: await iterator(id, "AFTER_SEQUENCE_NUMBER", resumeAfter), lastSequence: resumeAfter, done: false });
+        continue;
+      }
       const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
-      const position = initial ? (options.startingPosition ?? "LATEST") : "TRIM_HORIZON";
+      const position = initial && !saved ? (options.startingPosition ?? "LATEST") : "TRIM_HORIZON";
       if (initial && position === "LATEST" && closed) {
         shards.set(id, { done: true });
         continue;
@@ -116,8 +137,9 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         const records = page.Records ?? [];
         if (records.length > 0) {
           received = true;
-          await deliver(records.map(toLambdaRecord));
+          const handled = await deliver(records.map(toLambdaRecord));
           state.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber;
+          if (handled && state.lastSequence) await options.checkpoint?.save(id, state.lastSequence);
         }
         state.iterator = page.NextShardIterator;
         if (!page.NextShardIterator) state.done = true;
@@ -130,7 +152,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     return received;
   }
 
-  async function deliver(batch: DynamoDBRecord[]) {
+  /** False when the batch was abandoned by stopping: its records are read again on the next start. */
+  async function deliver(batch: DynamoDBRecord[]): Promise<boolean> {
     const maxRetries = options.maxRetryAttempts ?? 3;
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
@@ -139,7 +162,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       try {
         const response = await options.handler({ Records: pending });
         failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        if (failedIds.size === 0) return;
+        if (failedIds.size === 0) return true;
         error = "Reported as batch item failures";
       } catch (thrown) {
         failedIds = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ""));
@@ -148,11 +171,11 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       // Lambda resumes from the lowest failed sequence number; an unknown identifier fails the whole batch.
       const first = pending.findIndex((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
       const resumeFrom = first === -1 ? 0 : first;
-      if (stopped) return; // shutting down: the batch is abandoned, as a stopped poller never checkpoints
+      if (stopped) return false; // shutting down: the batch is abandoned and not checkpointed
       if (attempt > maxRetries) {
         const records = pending.filter((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
         await options.onFailure?.({ records: records.length > 0 ? records : pending, attempts: attempt, error });
-        return;
+        return true;
       }
       pending = pending.slice(resumeFrom);
       await new Promise<void>((resolve) => {
@@ -211,7 +234,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
       if (!Table?.LatestStreamArn) throw new Error(`Table ${options.tableName} has no stream`);
       streamArn = Table.LatestStreamArn;
-      await discover(true);
+      await discover(true, await options.checkpoint?.load());
       schedule(0);
     },
     async stop() {
