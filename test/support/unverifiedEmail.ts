@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { adjustEmailCount, putEmail, putEmailClaim } from "../../src/adapters/dynamodb/emailItems.js";
+import { putEmailClaim } from "../../src/adapters/dynamodb/emailClaimItems.js";
+import { putEmail } from "../../src/adapters/dynamodb/emailItems.js";
+import { adjustEmailCount } from "../../src/adapters/dynamodb/profileItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
 import type { Services } from "../../src/composition/services.js";
 

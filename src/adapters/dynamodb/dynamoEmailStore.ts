@@ -4,25 +4,20 @@ import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
 import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
 import { batchGetItems } from "./batchGetItems.js";
+import { deleteEmailClaim, putEmailClaim, verifyEmailClaim, type EmailClaimItem } from "./emailClaimItems.js";
 import {
-  adjustEmailCount,
   countEmailCodeSend,
   deleteEmail,
-  deleteEmailClaim,
   markEmailVerified,
   putEmail,
-  putEmailClaim,
-  requireActiveProfile,
   setEmailPrimary,
   toEmailRecord,
   unsetEmailPrimary,
-  verifyEmailClaim,
-  type EmailClaimItem,
   type EmailItem,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
-import { putProfileAtVersion, toProfile } from "./profileItems.js";
+import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { countRateLimitWindow } from "./rateLimitItems.js";
 import { retryingConflicts, transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";

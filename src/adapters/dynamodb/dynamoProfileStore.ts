@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AddressClaim, NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
-import { adjustEmailCount, deleteEmail, putEmail, toEmailRecord, type EmailClaimItem } from "./emailItems.js";
+import { claimAddressAtSignUp, type EmailClaimItem } from "./emailClaimItems.js";
+import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
-import { putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
+import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
-import { claimAddressAtSignUp } from "./signUpItems.js";
 import { GSI1 } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
 

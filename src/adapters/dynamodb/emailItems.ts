@@ -1,11 +1,8 @@
 import type { EmailRecord } from "../../domain/email.js";
 import {
-  AccountNotActiveError,
-  CannotDeleteLastEmailError,
   CannotDeletePrimaryEmailError,
   ConcurrentModificationError,
   EmailAlreadyVerifiedError,
-  EmailLimitReachedError,
   EmailNotAvailableError,
   EmailNotVerifiedError,
   NotFoundError,
@@ -28,20 +25,6 @@ export interface EmailItem extends EmailRecord {
    */
   codeSendWindow?: number;
   codeSends?: number;
-}
-
-/**
- * The uniqueness claim on an address. Unverified claims carry `releaseAt` (epoch seconds): after
- * it, anyone may take the address over. Not a TTL attribute on purpose: a claim deleted by TTL
- * would leave its email item behind and let a second owner in.
- */
-export interface EmailClaimItem {
-  PK: string;
-  SK: string;
-  userId: string;
-  emailId: string;
-  verified: boolean;
-  releaseAt?: number;
 }
 
 export function toEmailRecord(item: Record<string, unknown>): EmailRecord {
@@ -75,80 +58,6 @@ export function putEmail(
   return {
     name: "putEmail",
     item: { Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(PK)" } },
-  };
-}
-
-/** A claim held by someone else whose unverified hold has run out. */
-export interface ExpiredClaim {
-  userId: string;
-  emailId: string;
-}
-
-/**
- * Claims an address: succeeds only if nobody holds it, or (with `takeOver`) if the named stale
- * unverified claim is still the one in place and past its release time.
- */
-export function putEmailClaim(
-  tableName: string,
-  address: string,
-  claim: { userId: string; emailId: string; verified: boolean; releaseAt?: number },
-  takeOver?: { expired: ExpiredClaim; nowEpoch: number },
-): NamedItem {
-  const item: EmailClaimItem = { ...keys.emailClaim(address), ...claim };
-  const condition = takeOver
-    ? "attribute_not_exists(PK) OR (verified = :false AND releaseAt < :now AND emailId = :staleEmailId)"
-    : "attribute_not_exists(PK)";
-  return {
-    name: "putEmailClaim",
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: condition,
-        ...(takeOver
-          ? {
-              ExpressionAttributeValues: {
-                ":false": false,
-                ":now": takeOver.nowEpoch,
-                ":staleEmailId": takeOver.expired.emailId,
-              },
-            }
-          : {}),
-      },
-    },
-    onConditionFailed: () => new EmailNotAvailableError(),
-  };
-}
-
-/** Marks a claim verified: it is never released after that. */
-export function verifyEmailClaim(tableName: string, address: string, userId: string, emailId: string): NamedItem {
-  return {
-    name: "verifyEmailClaim",
-    item: {
-      Update: {
-        TableName: tableName,
-        Key: keys.emailClaim(address),
-        UpdateExpression: "SET verified = :true REMOVE releaseAt",
-        ConditionExpression: "userId = :userId AND emailId = :emailId",
-        ExpressionAttributeValues: { ":true": true, ":userId": userId, ":emailId": emailId },
-      },
-    },
-    onConditionFailed: () => new NotFoundError("Email"),
-  };
-}
-
-export function deleteEmailClaim(tableName: string, address: string, emailId: string): NamedItem {
-  return {
-    name: "deleteEmailClaim",
-    item: {
-      Delete: {
-        TableName: tableName,
-        Key: keys.emailClaim(address),
-        ConditionExpression: "emailId = :emailId",
-        ExpressionAttributeValues: { ":emailId": emailId },
-      },
-    },
-    onConditionFailed: () => new NotFoundError("Email"),
   };
 }
 
@@ -266,70 +175,5 @@ export function countEmailCodeSend(
       },
     },
     onConditionFailed: (old) => (old ? new EmailAlreadyVerifiedError() : new NotFoundError("Email")),
-  };
-}
-
-/** Writes by suspended or deleted users are refused even with a valid token. */
-export function requireActiveProfile(tableName: string, userId: string): NamedItem {
-  return {
-    name: "requireActiveProfile",
-    item: {
-      ConditionCheck: {
-        TableName: tableName,
-        Key: keys.profile(userId),
-        ConditionExpression: "#status = :active",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":active": "active" },
-      },
-    },
-    onConditionFailed: () => new AccountNotActiveError(),
-  };
-}
-
-/**
- * Moves the profile's email counter in the same transaction as the add or remove: this is what
- * makes "at most five" and "at least one" hold under concurrency.
- */
-export function adjustEmailCount(
-  tableName: string,
-  userId: string,
-  delta: 1 | -1,
-  options: { max?: number; requireActive?: boolean } = {},
-): NamedItem {
-  const conditions = ["attribute_exists(PK)"];
-  const values: Record<string, unknown> = { ":delta": delta };
-  const names: Record<string, string> = { "#count": "emailCount" };
-  if (options.max !== undefined) {
-    conditions.push("#count < :max");
-    values[":max"] = options.max;
-  }
-  if (delta < 0) {
-    conditions.push("#count > :one");
-    values[":one"] = 1;
-  }
-  if (options.requireActive) {
-    names["#status"] = "status";
-    conditions.push("#status = :active");
-    values[":active"] = "active";
-  }
-  return {
-    name: "adjustEmailCount",
-    item: {
-      Update: {
-        TableName: tableName,
-        Key: keys.profile(userId),
-        UpdateExpression: "ADD #count :delta",
-        ConditionExpression: conditions.join(" AND "),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-    onConditionFailed: (old) => {
-      if (!old) return new NotFoundError("User");
-      if (options.requireActive && old.status !== "active") return new AccountNotActiveError();
-      if (options.max !== undefined && Number(old.emailCount) >= options.max) return new EmailLimitReachedError(options.max);
-      if (delta < 0 && Number(old.emailCount) <= 1) return new CannotDeleteLastEmailError();
-      return new NotFoundError("Email");
-    },
   };
 }

@@ -1,5 +1,11 @@
 import type { UserProfile } from "../../domain/user.js";
-import { ConcurrentModificationError, AccountNotActiveError } from "../../domain/errors.js";
+import {
+  AccountNotActiveError,
+  CannotDeleteLastEmailError,
+  ConcurrentModificationError,
+  EmailLimitReachedError,
+  NotFoundError,
+} from "../../domain/errors.js";
 import { keys } from "./keys.js";
 import type { NamedItem } from "./transact.js";
 
@@ -70,5 +76,70 @@ export function putProfileAtVersion(
       old && options.requireActive && old.status !== "active"
         ? new AccountNotActiveError()
         : new ConcurrentModificationError(),
+  };
+}
+
+/** Writes by suspended or deleted users are refused even with a valid token. */
+export function requireActiveProfile(tableName: string, userId: string): NamedItem {
+  return {
+    name: "requireActiveProfile",
+    item: {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.profile(userId),
+        ConditionExpression: "#status = :active",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":active": "active" },
+      },
+    },
+    onConditionFailed: () => new AccountNotActiveError(),
+  };
+}
+
+/**
+ * Moves the profile's email counter in the same transaction as the add or remove: this is what
+ * makes "at most five" and "at least one" hold under concurrency.
+ */
+export function adjustEmailCount(
+  tableName: string,
+  userId: string,
+  delta: 1 | -1,
+  options: { max?: number; requireActive?: boolean } = {},
+): NamedItem {
+  const conditions = ["attribute_exists(PK)"];
+  const values: Record<string, unknown> = { ":delta": delta };
+  const names: Record<string, string> = { "#count": "emailCount" };
+  if (options.max !== undefined) {
+    conditions.push("#count < :max");
+    values[":max"] = options.max;
+  }
+  if (delta < 0) {
+    conditions.push("#count > :one");
+    values[":one"] = 1;
+  }
+  if (options.requireActive) {
+    names["#status"] = "status";
+    conditions.push("#status = :active");
+    values[":active"] = "active";
+  }
+  return {
+    name: "adjustEmailCount",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.profile(userId),
+        UpdateExpression: "ADD #count :delta",
+        ConditionExpression: conditions.join(" AND "),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConditionFailed: (old) => {
+      if (!old) return new NotFoundError("User");
+      if (options.requireActive && old.status !== "active") return new AccountNotActiveError();
+      if (options.max !== undefined && Number(old.emailCount) >= options.max) return new EmailLimitReachedError(options.max);
+      if (delta < 0 && Number(old.emailCount) <= 1) return new CannotDeleteLastEmailError();
+      return new NotFoundError("Email");
+    },
   };
 }

@@ -17,11 +17,6 @@ export interface NamedItem {
   onConditionFailed?: (oldItem: Record<string, unknown> | undefined) => DomainError;
 }
 
-export interface TransactOptions {
-  /** Passed through for the benchmark; returns consumed capacity when set. */
-  returnConsumedCapacity?: boolean;
-}
-
 /** Runs one TransactWriteItems; maps the first failed condition to its item's domain error. */
 export async function transactWrite(
   client: DynamoDBDocumentClient,

@@ -1,0 +1,122 @@
+import { EmailNotAvailableError, NotFoundError } from "../../domain/errors.js";
+import { keys } from "./keys.js";
+import type { NamedItem } from "./transact.js";
+
+/**
+ * The uniqueness claim on an address. Unverified claims carry `releaseAt` (epoch seconds): after
+ * it, anyone may take the address over. Not a TTL attribute on purpose: a claim deleted by TTL
+ * would leave its email item behind and let a second owner in.
+ */
+export interface EmailClaimItem {
+  PK: string;
+  SK: string;
+  userId: string;
+  emailId: string;
+  verified: boolean;
+  releaseAt?: number;
+}
+
+/** A claim held by someone else whose unverified hold has run out. */
+export interface ExpiredClaim {
+  userId: string;
+  emailId: string;
+}
+
+/**
+ * Claims an address: succeeds only if nobody holds it, or (with `takeOver`) if the named stale
+ * unverified claim is still the one in place and past its release time.
+ */
+export function putEmailClaim(
+  tableName: string,
+  address: string,
+  claim: { userId: string; emailId: string; verified: boolean; releaseAt?: number },
+  takeOver?: { expired: ExpiredClaim; nowEpoch: number },
+): NamedItem {
+  const item: EmailClaimItem = { ...keys.emailClaim(address), ...claim };
+  const condition = takeOver
+    ? "attribute_not_exists(PK) OR (verified = :false AND releaseAt < :now AND emailId = :staleEmailId)"
+    : "attribute_not_exists(PK)";
+  return {
+    name: "putEmailClaim",
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: condition,
+        ...(takeOver
+          ? {
+              ExpressionAttributeValues: {
+                ":false": false,
+                ":now": takeOver.nowEpoch,
+                ":staleEmailId": takeOver.expired.emailId,
+              },
+            }
+          : {}),
+      },
+    },
+    onConditionFailed: () => new EmailNotAvailableError(),
+  };
+}
+
+/** Marks a claim verified: it is never released after that. */
+export function verifyEmailClaim(tableName: string, address: string, userId: string, emailId: string): NamedItem {
+  return {
+    name: "verifyEmailClaim",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.emailClaim(address),
+        UpdateExpression: "SET verified = :true REMOVE releaseAt",
+        ConditionExpression: "userId = :userId AND emailId = :emailId",
+        ExpressionAttributeValues: { ":true": true, ":userId": userId, ":emailId": emailId },
+      },
+    },
+    onConditionFailed: () => new NotFoundError("Email"),
+  };
+}
+
+export function deleteEmailClaim(tableName: string, address: string, emailId: string): NamedItem {
+  return {
+    name: "deleteEmailClaim",
+    item: {
+      Delete: {
+        TableName: tableName,
+        Key: keys.emailClaim(address),
+        ConditionExpression: "emailId = :emailId",
+        ExpressionAttributeValues: { ":emailId": emailId },
+      },
+    },
+    onConditionFailed: () => new NotFoundError("Email"),
+  };
+}
+
+/**
+ * Claims an address for a user who has just proved control of it to Cognito. Such a user
+ * outranks any holder who never verified it, expired or not (SPEC 5.4: "an unverified claim is
+ * taken over at confirmation"); otherwise PreSignUp would admit sign-ups that can never complete.
+ * The condition pins the exact stale claim that was read, so a claim verified meanwhile wins.
+ */
+export function claimAddressAtSignUp(
+  tableName: string,
+  address: string,
+  claim: { userId: string; emailId: string },
+  staleEmailId?: string,
+): NamedItem {
+  const item: EmailClaimItem = { ...keys.emailClaim(address), ...claim, verified: true };
+  return {
+    name: "claimAddressAtSignUp",
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: item,
+        ...(staleEmailId
+          ? {
+              ConditionExpression: "verified = :false AND emailId = :staleEmailId",
+              ExpressionAttributeValues: { ":false": false, ":staleEmailId": staleEmailId },
+            }
+          : { ConditionExpression: "attribute_not_exists(PK)" }),
+      },
+    },
+    onConditionFailed: () => new EmailNotAvailableError(),
+  };
+}
