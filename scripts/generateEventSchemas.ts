@@ -7,14 +7,19 @@ import { EVENT_SOURCE, EVENT_TYPES, eventDetailSchemas } from "../src/domain/eve
 /** Where the committed schemas live: the input of the EventBridge schema registry and of contract tests. */
 export const EVENT_SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "schemas", "events");
 
+/** The registry takes JSON Schema draft-04 (its `JSONSchemaDraft4` type) or OpenAPI 3, nothing newer. */
+export const EVENT_SCHEMA_DIALECT = "http://json-schema.org/draft-04/schema#";
+
 /** File name -> content of every event's detail schema, generated from the zod schemas. */
 export function eventSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const detailType of EVENT_TYPES) {
-    const generated = z.toJSONSchema(eventDetailSchemas[detailType], { target: "draft-2020-12" });
+    const generated = z.toJSONSchema(eventDetailSchemas[detailType], { target: "draft-04" });
+    if (generated.$schema !== EVENT_SCHEMA_DIALECT) throw new Error(`zod emitted ${generated.$schema} for ${detailType}`);
     const schema = {
-      $schema: generated.$schema,
-      $id: `https://schemas.user-service/events/${detailType}.json`,
+      $schema: EVENT_SCHEMA_DIALECT,
+      // Draft-04 names the identifier `id`; `$id` only arrived in draft-06.
+      id: `https://schemas.user-service/events/${detailType}.json`,
       title: detailType,
       description: `detail of the "${detailType}" event published with source "${EVENT_SOURCE}"`,
       ...generated,

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableDefinition, TTL_ATTRIBUTE } from "../../src/adapters/dynamodb/tableDefinition.js";
 import { CLIENT_SETTINGS, POOL_SETTINGS } from "../../local/cognito/poolSettings.js";
 import { readServerlessFunctions } from "../../local/serverlessFunctions.js";
-import { first, local, readTerraform, resource, type TerraformConfig } from "./support/terraform.js";
+import { EVENT_SCHEMA_DIALECT, EVENT_SCHEMA_DIR } from "../../scripts/generateEventSchemas.js";
+import { first, local, readTerraform, resource, TERRAFORM_DIR, type TerraformConfig } from "./support/terraform.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let tf: TerraformConfig;
@@ -124,6 +125,34 @@ describe("EventBridge", () => {
       "${aws_cloudwatch_event_bus.user_service.arn}",
     );
     expect(resource(tf, "aws_cloudwatch_event_bus", "user_service").name).toBe("${local.name_prefix}");
+  });
+});
+
+describe("the event schema registry", () => {
+  it("is per stage and holds one JSONSchemaDraft4 schema per committed file, named <source>@<detail-type>", () => {
+    expect(resource(tf, "aws_schemas_registry", "events").name).toBe("${local.name_prefix}");
+    const schema = resource(tf, "aws_schemas_schema", "events");
+    expect(schema).toMatchObject({
+      type: "JSONSchemaDraft4",
+      registry_name: "${aws_schemas_registry.events.name}",
+      for_each: '${fileset(local.event_schema_dir, "*.json")}',
+      name: '${local.service}@${trimsuffix(each.value, ".json")}',
+      content: '${file("${local.event_schema_dir}/${each.value}")}',
+    });
+    expect(local(tf, "event_schema_dir")).toBe(`\${path.module}/${relative(TERRAFORM_DIR, EVENT_SCHEMA_DIR)}`);
+  });
+
+  it("is fed only draft-04 files, each small enough for the registry", () => {
+    const files = readdirSync(EVENT_SCHEMA_DIR);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(file).toMatch(/\.json$/);
+      const content = readFileSync(resolve(EVENT_SCHEMA_DIR, file), "utf8");
+      const schema = JSON.parse(content) as { $schema?: string; description?: string };
+      expect(schema.$schema, file).toBe(EVENT_SCHEMA_DIALECT);
+      expect(content.length, file).toBeLessThanOrEqual(100_000);
+      expect(schema.description?.length ?? 0, file).toBeLessThanOrEqual(256);
+    }
   });
 });
 

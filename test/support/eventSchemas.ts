@@ -1,19 +1,23 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv";
+import type AjvDraft04 from "ajv-draft-04";
 import type { FormatsPlugin } from "ajv-formats";
 import { EVENT_SCHEMA_DIR } from "../../scripts/generateEventSchemas.js";
 
-// ajv-formats is CommonJS; required directly, its typing matches what Node loads.
-const addFormats = createRequire(import.meta.url)("ajv-formats") as FormatsPlugin;
+// Both are CommonJS; required directly, their typings match what Node loads.
+const require = createRequire(import.meta.url);
+const Ajv = require("ajv-draft-04") as typeof AjvDraft04.default;
+const addFormats = require("ajv-formats") as FormatsPlugin;
 
 let validators: Map<string, ValidateFunction> | undefined;
 
 /** Validators over the COMMITTED schema files, so a test proves what consumers were promised. */
 function committedValidators(): Map<string, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  // The registry's dialect, strict: an unknown keyword or format fails to compile instead of being ignored.
+  const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats(ajv);
   validators = new Map();
   for (const file of readdirSync(EVENT_SCHEMA_DIR).filter((name) => name.endsWith(".json"))) {

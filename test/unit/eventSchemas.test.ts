@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createEvent, EVENT_TYPES, type EventContext } from "../../src/domain/events.js";
-import { EVENT_SCHEMA_DIR, eventSchemaFiles } from "../../scripts/generateEventSchemas.js";
+import { EVENT_SCHEMA_DIALECT, EVENT_SCHEMA_DIR, eventSchemaFiles } from "../../scripts/generateEventSchemas.js";
 import { assertValidEvent } from "../support/eventSchemas.js";
 
 const ctx: EventContext = {
@@ -22,11 +22,16 @@ describe("committed event schemas", () => {
     }
   });
 
-  it("exist for every event type, as draft 2020-12", () => {
+  it("exist for every event type, as draft-04 (the schema registry's JSONSchemaDraft4)", () => {
+    expect(EVENT_SCHEMA_DIALECT).toBe("http://json-schema.org/draft-04/schema#");
     for (const type of EVENT_TYPES) {
-      const schema = JSON.parse(readFileSync(join(EVENT_SCHEMA_DIR, `${type}.json`), "utf8")) as Record<string, unknown>;
-      expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+      const text = readFileSync(join(EVENT_SCHEMA_DIR, `${type}.json`), "utf8");
+      const schema = JSON.parse(text) as Record<string, unknown>;
+      expect(schema.$schema).toBe(EVENT_SCHEMA_DIALECT);
+      expect(schema).toMatchObject({ id: `https://schemas.user-service/events/${type}.json`, title: type });
       expect(schema.additionalProperties).toBe(false);
+      // Keywords from later drafts that a draft-04 reader would silently ignore.
+      expect(text).not.toMatch(/"(\$id|const|\$defs|prefixItems)":/);
     }
   });
 
@@ -44,6 +49,8 @@ describe("committed event schemas", () => {
     expect(() => assertValidEvent("email.verified", { ...detail, code: "123456" })).toThrow(/additional properties/);
     expect(() => assertValidEvent("email.verified", { ...detail, occurredAt: "yesterday" })).toThrow(/occurredAt/);
     expect(() => assertValidEvent("email.verified", { ...detail, eventId: "not-a-uuid" })).toThrow(/eventId/);
+    // `const` became a draft-04 `enum`: it must still pin the version.
+    expect(() => assertValidEvent("email.verified", { ...detail, version: "2.0" })).toThrow(/version/);
     expect(() => assertValidEvent("user.exploded", detail)).toThrow(/No committed JSON Schema/);
   });
 });
