@@ -1,5 +1,6 @@
-import { TransactionCanceledException, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DomainError } from "../../domain/errors.js";
 
 type TransactItem = NonNullable<
@@ -35,7 +36,8 @@ export async function transactWrite(
       if (reason.Code !== "ConditionalCheckFailed") continue;
       const named = items[index];
       if (named?.onConditionFailed) {
-        throw named.onConditionFailed(reason.Item && fromWire(reason.Item));
+        // The old item arrives in wire format: lib-dynamodb converts outputs, not errors.
+        throw named.onConditionFailed(reason.Item && unmarshall(reason.Item));
       }
     }
     throw error;
@@ -46,24 +48,4 @@ function withOldItemOnFailure(item: TransactItem): TransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, Record<string, unknown>];
   if (kind === "ConditionCheck" || !body.ConditionExpression) return item;
   return { [kind]: { ...body, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } } as TransactItem;
-}
-
-/**
- * Cancellation reasons carry the old item in wire format (`{ S: "active" }`): lib-dynamodb
- * converts command outputs, not errors. Handlers compare plain values, so convert here.
- */
-function fromWire(item: Record<string, AttributeValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, plainValue(value)]));
-}
-
-function plainValue(value: AttributeValue): unknown {
-  if (value.S !== undefined) return value.S;
-  if (value.N !== undefined) return Number(value.N);
-  if (value.BOOL !== undefined) return value.BOOL;
-  if (value.NULL !== undefined) return null;
-  if (value.M !== undefined) return fromWire(value.M);
-  if (value.L !== undefined) return value.L.map(plainValue);
-  if (value.SS !== undefined) return new Set(value.SS);
-  if (value.NS !== undefined) return new Set(value.NS.map(Number));
-  return undefined;
 }
