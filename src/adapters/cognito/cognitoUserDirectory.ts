@@ -1,15 +1,7 @@
-import {
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminUpdateUserAttributesCommand,
-  AdminUserGlobalSignOutCommand,
-  CognitoIdentityProviderClient,
-  paginateListUsers,
-  UserNotFoundException,
-  type UserType,
-} from "@aws-sdk/client-cognito-identity-provider";
+import type { UserType } from "@aws-sdk/client-cognito-identity-provider";
 import { logger } from "../../observability.js";
 import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
+import { lazy } from "../lazy.js";
 
 export interface CognitoDirectoryConfig {
   region: string;
@@ -29,11 +21,16 @@ export interface CognitoDirectoryConfig {
  */
 export function createCognitoUserDirectory(config: CognitoDirectoryConfig): UserDirectory {
   const local = Boolean(config.cognitoEndpoint);
-  const client = new CognitoIdentityProviderClient({
-    region: config.region,
-    ...(local
-      ? { endpoint: config.cognitoEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-      : {}),
+  // Loaded on first use: only the Cognito sync consumer and the reconciler talk to the pool.
+  const sdk = lazy(async () => {
+    const cognito = await import("@aws-sdk/client-cognito-identity-provider");
+    const client = new cognito.CognitoIdentityProviderClient({
+      region: config.region,
+      ...(local
+        ? { endpoint: config.cognitoEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+        : {}),
+    });
+    return { cognito, client };
   });
   const UserPoolId = config.userPoolId;
 
@@ -41,8 +38,9 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     async setEmail(userId, email) {
       // email_verified=true in the same call applies the change at once, even in a pool that keeps
       // email changes pending until verified: we verified the address before it became primary.
+      const { cognito, client } = await sdk();
       await client.send(
-        new AdminUpdateUserAttributesCommand({
+        new cognito.AdminUpdateUserAttributesCommand({
           UserPoolId,
           Username: userId,
           UserAttributes: [
@@ -54,13 +52,14 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     },
 
     async disableAndSignOut(userId) {
+      const { cognito, client } = await sdk();
       try {
         // Disable first: it blocks new sign-ins and revokes access tokens; the global sign-out
         // then revokes refresh tokens, so no session outlives the account.
-        await client.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
+        await client.send(new cognito.AdminDisableUserCommand({ UserPoolId, Username: userId }));
         await globalSignOut(userId);
       } catch (error) {
-        if (error instanceof UserNotFoundException) {
+        if (error instanceof cognito.UserNotFoundException) {
           logger.warn("User not in the pool; nothing to disable", { userId });
           return;
         }
@@ -69,12 +68,14 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     },
 
     async enable(userId) {
-      await client.send(new AdminEnableUserCommand({ UserPoolId, Username: userId }));
+      const { cognito, client } = await sdk();
+      await client.send(new cognito.AdminEnableUserCommand({ UserPoolId, Username: userId }));
     },
 
     async listUsersCreatedSince(since) {
+      const { cognito, client } = await sdk();
       const found: DirectoryUser[] = [];
-      for await (const page of paginateListUsers({ client, pageSize: 60 }, { UserPoolId })) {
+      for await (const page of cognito.paginateListUsers({ client, pageSize: 60 }, { UserPoolId })) {
         for (const user of page.Users ?? []) {
           const entry = toDirectoryUser(user);
           if (entry && entry.createdAt >= since) found.push(entry);
@@ -85,8 +86,9 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
   };
 
   async function globalSignOut(userId: string): Promise<void> {
+    const { cognito, client } = await sdk();
     try {
-      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
+      await client.send(new cognito.AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
     } catch (error) {
       // Upstream cognito-local does not implement the call (the local stack adds it, see
       // local/cognito/closeGaps.ts). Only against a local endpoint do we carry on: the user is

@@ -1,24 +1,30 @@
-import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { AppConfig } from "../../composition/config.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
+import { lazy } from "../lazy.js";
 
 /** PutEvents against the service's bus; `eventBridgeEndpoint` points it at the local endpoint. */
 export function createEventBridgePublisher(
   config: Pick<AppConfig, "region" | "eventBusName" | "eventBridgeEndpoint">,
 ): EventPublisher {
-  const client = new EventBridgeClient({
-    region: config.region,
-    ...(config.eventBridgeEndpoint
-      ? {
-          endpoint: config.eventBridgeEndpoint,
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        }
-      : {}),
+  // Loaded on the first publish: only the outbox relay publishes.
+  const sdk = lazy(async () => {
+    const eventBridge = await import("@aws-sdk/client-eventbridge");
+    const client = new eventBridge.EventBridgeClient({
+      region: config.region,
+      ...(config.eventBridgeEndpoint
+        ? {
+            endpoint: config.eventBridgeEndpoint,
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          }
+        : {}),
+    });
+    return { eventBridge, client };
   });
   return {
     async publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]> {
+      const { eventBridge, client } = await sdk();
       const response = await client.send(
-        new PutEventsCommand({
+        new eventBridge.PutEventsCommand({
           Entries: entries.map((entry) => ({
             EventBusName: config.eventBusName,
             Source: entry.source,

@@ -1,13 +1,18 @@
-import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { Mailer } from "../../ports/mailer.js";
+import { lazy } from "../lazy.js";
 
 /** Sends through SES v2. The code appears only in the message body, never in a log line. */
 export function createSesMailer(config: { region: string; mailFrom: string }): Mailer {
-  const ses = new SESv2Client({ region: config.region });
+  // Loaded on the first email: most functions never send one.
+  const sdk = lazy(async () => {
+    const ses = await import("@aws-sdk/client-sesv2");
+    return { ses, client: new ses.SESv2Client({ region: config.region }) };
+  });
   return {
     async send(mail) {
-      await ses.send(
-        new SendEmailCommand({
+      const { ses, client } = await sdk();
+      await client.send(
+        new ses.SendEmailCommand({
           FromEmailAddress: config.mailFrom,
           Destination: { ToAddresses: [mail.to] },
           Content: {

@@ -1,7 +1,8 @@
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import type { AppConfig } from "../../composition/config.js";
 import { EVENT_SOURCE } from "../../domain/events.js";
 import type { DeadLetter, DeadLetterQueue } from "../../ports/deadLetterQueue.js";
+import { lazy } from "../lazy.js";
 
 /** SendMessageBatch quotas: 10 messages, and (conservatively, the pre-2025 limit) 256 KB in total. */
 const BATCH_LIMITS = { maxEntries: 10, maxBytes: 256 * 1024 } as const;
@@ -38,20 +39,27 @@ export function deadLetterMessage(entry: DeadLetter, eventBusName: string): Dead
 export function createSqsDeadLetterQueue(
   config: Pick<AppConfig, "region" | "eventBusName" | "sqsEndpoint"> & { queueUrl: string },
 ): DeadLetterQueue {
-  const client = new SQSClient({
-    region: config.region,
-    ...(config.sqsEndpoint
-      ? { endpoint: config.sqsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-      : {}),
+  // Loaded on the first dead letter: the relay needs it only when the bus keeps refusing events.
+  const sdk = lazy(async () => {
+    const sqs = await import("@aws-sdk/client-sqs");
+    const client = new sqs.SQSClient({
+      region: config.region,
+      ...(config.sqsEndpoint
+        ? { endpoint: config.sqsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+        : {}),
+    });
+    return { sqs, client };
   });
   return {
     async send(entries) {
       const failed: { eventId: string; reason: string }[] = [];
+      if (entries.length === 0) return { failed };
+      const { sqs, client } = await sdk();
       for (const chunk of chunks(entries)) {
         // Batch entry ids only need to be unique within the request; eventIds may not be.
         const byId = new Map(chunk.map((entry, index) => [String(index), entry]));
         const response = await client.send(
-          new SendMessageBatchCommand({
+          new sqs.SendMessageBatchCommand({
             QueueUrl: config.queueUrl,
             Entries: chunk.map(
               (entry, index): SendMessageBatchRequestEntry => ({

@@ -1,5 +1,5 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { JobQueue } from "../../ports/jobQueue.js";
+import { lazy } from "../lazy.js";
 
 export interface SqsQueueConfig {
   region: string;
@@ -10,15 +10,20 @@ export interface SqsQueueConfig {
 }
 
 export function createSqsJobQueue<T extends object>(config: SqsQueueConfig): JobQueue<T> {
-  let client: SQSClient | undefined;
+  // Loaded on the first job: only a failed sign-up enqueues one.
+  const sdk = lazy(async () => {
+    const sqs = await import("@aws-sdk/client-sqs");
+    const client = new sqs.SQSClient({
+      region: config.region,
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    });
+    return { sqs, client };
+  });
   return {
     async enqueue(message) {
       if (!config.queueUrl) throw new Error("No queue URL configured for this job queue");
-      client ??= new SQSClient({
-        region: config.region,
-        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      });
-      await client.send(new SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: JSON.stringify(message) }));
+      const { sqs, client } = await sdk();
+      await client.send(new sqs.SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: JSON.stringify(message) }));
     },
   };
 }
