@@ -7,11 +7,10 @@ import {
   ListUserPoolsCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { ADMIN_GROUP } from "../../src/domain/caller.js";
 
 export const POOL_NAME = "local-user-service";
 export const CLIENT_NAME = "local-user-service-web";
-/** Members may call the /admin routes (`cognito:groups` in their access token). */
-export const ADMIN_GROUP = "admins";
 
 /** The pool as Terraform declares it: email is the sign-in name and is verified by a code. */
 export const POOL_SETTINGS = {
