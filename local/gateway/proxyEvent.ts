@@ -65,23 +65,7 @@ export function proxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       domainPrefix: "localhost",
       extendedRequestId: requestId,
       httpMethod: match.route.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp,
-        user: null,
-        userAgent: req.headers["user-agent"] ?? null,
-        userArn: null,
-      },
+      identity: callerIdentity(sourceIp, req.headers["user-agent"] ?? null),
       path: `/${stage}${url.pathname}`,
       protocol: `HTTP/${req.httpVersion}`,
       requestId,
@@ -91,5 +75,29 @@ export function proxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       resourcePath: match.route.resource,
       stage,
     },
+  };
+}
+
+/** The caller identity API Gateway REST reports for a Cognito-authorized call: only IP and agent. */
+export function callerIdentity(
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent["requestContext"]["identity"] {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
   };
 }

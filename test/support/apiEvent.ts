@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { callerIdentity } from "../../local/gateway/proxyEvent.js";
 
 /** Claims as the Cognito authorizer hands them to the Lambda (REST v1: every value a string). */
 export interface TestClaims {
@@ -57,7 +58,7 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
       authorizer: input.claims ? { claims: renderClaims(input.claims) } : null,
       protocol: "HTTP/1.1",
       httpMethod: input.method.toUpperCase(),
-      identity: identity(),
+      identity: callerIdentity("127.0.0.1", "vitest"),
       path: input.path,
       stage: "test",
       requestId,
@@ -79,26 +80,6 @@ function renderClaims(claims: TestClaims): Record<string, string> {
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) rendered[key] = String(value);
   if (groups && groups.length > 0) rendered["cognito:groups"] = groups.length === 1 ? groups[0]! : `[${groups.join(" ")}]`;
   return rendered;
-}
-
-function identity(): APIGatewayProxyEvent["requestContext"]["identity"] {
-  return {
-    accessKey: null,
-    accountId: null,
-    apiKey: null,
-    apiKeyId: null,
-    caller: null,
-    clientCert: null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
-    sourceIp: "127.0.0.1",
-    user: null,
-    userAgent: "vitest",
-    userArn: null,
-  };
 }
 
 /** A Lambda context good enough for middy, Powertools and idempotency (remaining time). */
