@@ -6,6 +6,7 @@ const quietEnv = {
   POWERTOOLS_LOG_LEVEL: "SILENT",
   AWS_REGION: "us-east-1",
   AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
 export default defineConfig({

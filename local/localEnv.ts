@@ -14,5 +14,7 @@ const defaults: Record<string, string> = {
   POWERTOOLS_TRACE_ENABLED: "false",
   POWERTOOLS_LOG_LEVEL: "WARN",
   AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
+  // The local stack supports Node 20 on purpose (Lambda runs nodejs22.x); the SDK's nag adds nothing.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
