@@ -4,7 +4,7 @@ import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
 import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
 import { batchGetItems } from "./batchGetItems.js";
-import { deleteEmailClaim, putEmailClaim, verifyEmailClaim, type EmailClaimItem } from "./emailClaimItems.js";
+import { deleteEmailClaim, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
 import {
   countEmailCodeSend,
   deleteEmail,
@@ -72,7 +72,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       const claimKey = keys.emailClaim(address);
       const windowKey = keys.rateLimitWindow(VERIFY_SCOPE, address, window.start);
       const items = await batchGetItems(db, tableName, [claimKey, windowKey]);
-      const claim = items.get(claimKey) as EmailClaimItem | undefined;
+      const claim = items.get(claimKey);
       return {
         ...(claim ? { claim: toAddressClaim(claim) } : {}),
         sends: Number(items.get(windowKey)?.sends ?? 0),
@@ -204,8 +204,4 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       deleteVerificationCode(tableName, stale.userId, stale.emailId),
     ];
   }
-}
-
-function toAddressClaim({ userId, emailId, verified, releaseAt }: EmailClaimItem): AddressClaim {
-  return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
 }

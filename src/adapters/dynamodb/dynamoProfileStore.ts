@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { AddressClaim, NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
-import { claimAddressAtSignUp, type EmailClaimItem } from "./emailClaimItems.js";
+import type { NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
+import { claimAddressAtSignUp, toAddressClaim } from "./emailClaimItems.js";
 import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
@@ -64,10 +64,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.emailClaim(address), ConsistentRead: true }),
       );
-      if (!Item) return undefined;
-      const { userId, emailId, verified, releaseAt } = Item as EmailClaimItem;
-      const claim: AddressClaim = { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
-      return claim;
+      return Item ? toAddressClaim(Item) : undefined;
     },
 
     async saveAtVersion(next, expectedVersion, event, options = {}) {

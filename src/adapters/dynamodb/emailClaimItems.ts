@@ -1,4 +1,5 @@
 import { EmailNotAvailableError, NotFoundError } from "../../domain/errors.js";
+import type { AddressClaim } from "../../ports/profileStore.js";
 import { keys } from "./keys.js";
 import type { NamedItem } from "./transact.js";
 
@@ -14,6 +15,11 @@ export interface EmailClaimItem {
   emailId: string;
   verified: boolean;
   releaseAt?: number;
+}
+
+export function toAddressClaim(item: Record<string, unknown>): AddressClaim {
+  const { userId, emailId, verified, releaseAt } = item as unknown as EmailClaimItem;
+  return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
 }
 
 /** A claim held by someone else whose unverified hold has run out. */
