@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BusEntry } from "./eventBus.js";
+import { close, listen, readText } from "./listen.js";
 
 /** A PutEvents entry as the SDK sends it (AWS JSON 1.1: Time is epoch seconds). */
 export interface PutEventsEntry {
@@ -83,15 +84,9 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
     return { status: 200, body: { FailedEntryCount: failedEntryCount, Entries: results } };
   };
 
-  const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
-      send(response, 500, { __type: "InternalException", message: error instanceof Error ? error.message : String(error) });
-    });
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const target = request.headers["x-amz-target"];
-    const raw = await readBody(request);
+    const raw = await readText(request);
     if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
       return send(response, 400, { __type: "UnknownOperationException", message: `Unsupported operation ${String(target)}` });
     }
@@ -105,21 +100,17 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
     send(response, result.status, result.body);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
+  const server = await listen(
+    (request, response) => {
+      void handle(request, response).catch((error: unknown) => {
+        send(response, 500, { __type: "InternalException", message: error instanceof Error ? error.message : String(error) });
+      });
+    },
+    options.port ?? 0,
+    "EventBridge endpoint",
+  );
   const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    calls: () => [...calls],
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, calls: () => [...calls], stop: () => close(server) };
 }
 
 function validationError(message: string) {
@@ -139,15 +130,6 @@ function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown) {

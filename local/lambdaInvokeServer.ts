@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { close, listen } from "./listen.js";
+import type { ServerResponse } from "node:http";
+import { close, listen, readText } from "./listen.js";
 import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
 import type { ServerlessFunction } from "./serverlessFunctions.js";
 
@@ -9,12 +9,6 @@ export interface LambdaInvokeServer {
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
@@ -50,7 +44,7 @@ export async function startLambdaInvokeServer(options: {
           });
           return;
         }
-        const raw = await readBody(req);
+        const raw = await readText(req);
         const event = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
         // cognito-local says "local"; Cognito names the pool's region.
         if ("region" in event) event.region = options.region;

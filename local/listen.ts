@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 
 /** A port someone else holds; start.ts prints its message as one line, without a stack. */
 export class PortInUseError extends Error {
@@ -35,4 +35,11 @@ export async function assertPortsFree(ports: Record<string, number>): Promise<vo
     const server = await listen(() => undefined, port, service);
     await close(server);
   }
+}
+
+/** A request's whole body as UTF-8 text. */
+export async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
