@@ -22,7 +22,7 @@ import { countRateLimitWindow } from "./rateLimitItems.js";
 import { retryingConflicts, transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
-import { CODE_SORT_PREFIX, deleteVerificationCode, putVerificationCode, type VerificationCodeItem } from "./verificationItems.js";
+import { deleteVerificationCode, putVerificationCode, type VerificationCodeItem } from "./verificationItems.js";
 
 /** Verification sends are counted per address, whoever holds it. */
 export const VERIFY_SCOPE = "verify";
@@ -60,7 +60,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
         const sk = String(item.SK);
         if (sk === keys.profile(userId).SK) profile = toProfile(item);
         else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
-        else if (sk.startsWith(CODE_SORT_PREFIX)) {
+        else if (sk.startsWith(keys.codeSortPrefix)) {
           const code = item as VerificationCodeItem;
           codes.set(code.emailId, { codeHash: code.codeHash, attempts: code.attempts, expiresAt: code[TTL_ATTRIBUTE] });
         }

@@ -19,5 +19,6 @@ export const keys = {
   userPartition: (userId: string) => `USER#${userId}`,
   emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,
   emailSortPrefix: "EMAIL#",
+  codeSortPrefix: "CODE#",
   outboxPartitionPrefix: "OUTBOX#",
 } as const;

@@ -19,8 +19,6 @@ export interface VerificationCodeItem {
   createdAt: string;
 }
 
-export const CODE_SORT_PREFIX = "CODE#";
-
 /** Writes a fresh code; a Put on the same key, so the previous code dies with it. */
 export function putVerificationCode(
   tableName: string,
