@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
 import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
@@ -17,12 +17,12 @@ import {
 } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
+import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { countRateLimitWindow } from "./rateLimitItems.js";
 import { retryingConflicts, transactWriteRetryingConflicts } from "./retryOnConflict.js";
-import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
-import { deleteVerificationCode, putVerificationCode, type VerificationCodeItem } from "./verificationItems.js";
+import { deleteVerificationCode, putVerificationCode, toStoredCode } from "./verificationItems.js";
 
 /** Verification sends are counted per address, whoever holds it. */
 export const VERIFY_SCOPE = "verify";
@@ -33,36 +33,20 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
 
   return {
     async list(userId) {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.userPartition(userId), ":prefix": keys.emailSortPrefix },
-          ConsistentRead: true,
-        }),
-      );
-      return Items.map(toEmailRecord);
+      return (await queryUserPartition(db, tableName, userId, keys.emailSortPrefix)).map(toEmailRecord);
     },
 
     async account(userId) {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk",
-          ExpressionAttributeValues: { ":pk": keys.userPartition(userId) },
-          ConsistentRead: true,
-        }),
-      );
       let profile: EmailAccount["profile"] | undefined;
       const emails: EmailRecord[] = [];
       const codes = new Map<string, StoredCode>();
-      for (const item of Items) {
+      for (const item of await queryUserPartition(db, tableName, userId)) {
         const sk = String(item.SK);
         if (sk === keys.profile(userId).SK) profile = toProfile(item);
         else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
         else if (sk.startsWith(keys.codeSortPrefix)) {
-          const code = item as VerificationCodeItem;
-          codes.set(code.emailId, { codeHash: code.codeHash, attempts: code.attempts, expiresAt: code[TTL_ATTRIBUTE] });
+          const { emailId, ...code } = toStoredCode(item);
+          codes.set(emailId, code);
         }
       }
       return profile ? { profile, emails, codes } : undefined;

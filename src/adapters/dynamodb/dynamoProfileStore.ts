@@ -1,9 +1,10 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { NewUser, ProfileStore, ProfileWithEmails } from "../../ports/profileStore.js";
+import type { NewUser, ProfileStore } from "../../ports/profileStore.js";
 import { claimAddressAtSignUp, toAddressClaim } from "./emailClaimItems.js";
 import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
+import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { GSI1 } from "./tableDefinition.js";
@@ -22,30 +23,13 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async getWithEmails(userId) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "PK = :pk",
-            ExpressionAttributeValues: { ":pk": keys.userPartition(userId) },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryUserPartition(db, tableName, userId);
       const profileItem = items.find((item) => item.SK === keys.profile(userId).SK);
       if (!profileItem) return undefined;
-      const result: ProfileWithEmails = {
+      return {
         profile: toProfile(profileItem),
-        emails: items
-          .filter((item) => String(item.SK).startsWith(keys.emailSortPrefix))
-          .map((item) => toEmailRecord(item)),
+        emails: items.filter((item) => String(item.SK).startsWith(keys.emailSortPrefix)).map(toEmailRecord),
       };
-      return result;
     },
 
     async findUserIdsByAddress(address) {

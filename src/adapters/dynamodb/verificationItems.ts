@@ -1,4 +1,5 @@
 import { InvalidVerificationCodeError } from "../../domain/errors.js";
+import type { StoredCode } from "../../ports/emailStore.js";
 import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
@@ -17,6 +18,11 @@ export interface VerificationCodeItem {
   attempts: number;
   [TTL_ATTRIBUTE]: number;
   createdAt: string;
+}
+
+export function toStoredCode(item: Record<string, unknown>): StoredCode & { emailId: string } {
+  const { emailId, codeHash, attempts, [TTL_ATTRIBUTE]: expiresAt } = item as unknown as VerificationCodeItem;
+  return { emailId, codeHash, attempts, expiresAt };
 }
 
 /** Writes a fresh code; a Put on the same key, so the previous code dies with it. */
