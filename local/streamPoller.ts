@@ -4,13 +4,12 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
-  type AttributeValue as StreamAttributeValue,
   type Shard,
   type ShardIteratorType,
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
-import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { toLambdaRecord } from "./lambdaStreamRecord.js";
 import type { StreamCheckpoint } from "./streamCheckpoint.js";
 
 export interface StreamFailure {
@@ -137,7 +136,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         const records = page.Records ?? [];
         if (records.length > 0) {
           received = true;
-          const handled = await deliver(records.map(toLambdaRecord));
+          const handled = await deliver(records.map((record) => toLambdaRecord(record, streamArn, region)));
           state.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber;
           if (handled && state.lastSequence) await options.checkpoint?.save(id, state.lastSequence);
         }
@@ -189,29 +188,6 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
-  function toLambdaRecord(record: _Record): DynamoDBRecord {
-    const data = record.dynamodb ?? {};
-    return {
-      eventID: record.eventID,
-      eventName: record.eventName as DynamoDBRecord["eventName"],
-      eventVersion: record.eventVersion,
-      eventSource: "aws:dynamodb",
-      awsRegion: record.awsRegion ?? region,
-      eventSourceARN: streamArn,
-      dynamodb: {
-        ApproximateCreationDateTime: data.ApproximateCreationDateTime
-          ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000)
-          : undefined,
-        Keys: toLambdaImage(data.Keys),
-        NewImage: toLambdaImage(data.NewImage),
-        OldImage: toLambdaImage(data.OldImage),
-        SequenceNumber: data.SequenceNumber,
-        SizeBytes: data.SizeBytes,
-        StreamViewType: data.StreamViewType,
-      },
-    };
-  }
-
   const schedule = (delayMs: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
@@ -246,18 +222,4 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       streams.destroy();
     },
   };
-}
-
-/** The stream API's binary values are bytes; a Lambda event carries them base64-encoded. */
-function toLambdaImage(image: Record<string, StreamAttributeValue> | undefined): Record<string, AttributeValue> | undefined {
-  if (!image) return undefined;
-  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaValue(value)]));
-}
-
-function toLambdaValue(value: StreamAttributeValue): AttributeValue {
-  if (value.B) return { B: Buffer.from(value.B).toString("base64") };
-  if (value.BS) return { BS: value.BS.map((b) => Buffer.from(b).toString("base64")) };
-  if (value.M) return { M: toLambdaImage(value.M) ?? {} };
-  if (value.L) return { L: value.L.map(toLambdaValue) };
-  return value as AttributeValue;
 }
