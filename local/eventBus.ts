@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { matchesPattern, type EventPattern } from "./eventPattern.js";
+import { interruptibleDelays } from "./interruptibleDelays.js";
 
 export interface BusRule {
   name: string;
@@ -88,7 +89,7 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
   const log: TargetEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   const inFlight = new Set<Promise<void>>();
-  const timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  const retryDelays = interruptibleDelays();
   let stopped = false;
 
   const toTargetEvent = (entry: BusEntry): TargetEvent => ({
@@ -104,17 +105,6 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
     detail: JSON.parse(entry.detail) as Record<string, unknown>,
   });
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const handle = { timer: setTimeout(() => wake(), ms), wake: () => wake() };
-      const wake = () => {
-        clearTimeout(handle.timer);
-        timers.delete(handle);
-        resolve();
-      };
-      timers.add(handle);
-    });
-
   async function deliver(event: TargetEvent, rule: string, target: EventTarget) {
     let lastError = "";
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -125,7 +115,7 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
         lastError = error instanceof Error ? error.message : String(error);
       }
       if (stopped) break;
-      if (attempt < attempts) await pause(baseDelayMs * 2 ** (attempt - 1));
+      if (attempt < attempts) await retryDelays.wait(baseDelayMs * 2 ** (attempt - 1));
     }
     deadLetters.push({ event, rule, error: lastError, failedAt: new Date().toISOString() });
   }
@@ -162,7 +152,7 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
     },
     async stop() {
       stopped = true;
-      for (const handle of [...timers]) handle.wake();
+      retryDelays.wakeAll();
       await this.idle();
     },
   };

@@ -9,6 +9,7 @@ import {
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { interruptibleDelays } from "./interruptibleDelays.js";
 import { toLambdaRecord } from "./lambdaStreamRecord.js";
 import type { StreamCheckpoint } from "./streamCheckpoint.js";
 
@@ -72,7 +73,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   let streamArn = "";
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let wakeRetry: (() => void) | undefined;
+  const retryDelays = interruptibleDelays();
   let cycle: Promise<void> = Promise.resolve();
 
   async function listShards(): Promise<Shard[]> {
@@ -177,14 +178,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         return true;
       }
       pending = pending.slice(resumeFrom);
-      await new Promise<void>((resolve) => {
-        const retryTimer = setTimeout(() => resolve(), (options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
-        wakeRetry = () => {
-          clearTimeout(retryTimer);
-          resolve();
-        };
-      });
-      wakeRetry = undefined;
+      await retryDelays.wait((options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
     }
   }
 
@@ -216,7 +210,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      wakeRetry?.();
+      retryDelays.wakeAll();
       await cycle;
       dynamo.destroy();
       streams.destroy();
