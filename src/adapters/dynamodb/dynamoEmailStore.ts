@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
 import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
@@ -20,8 +19,9 @@ import { putOutboxEvent } from "./outboxItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { countRateLimitWindow } from "./rateLimitItems.js";
-import { retryingConflicts, transactWriteRetryingConflicts } from "./retryOnConflict.js";
+import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import type { NamedItem } from "./transact.js";
+import { killVerificationCode, spendCodeAttempt } from "./verificationCodeAttempts.js";
 import { deleteVerificationCode, putVerificationCode, toStoredCode } from "./verificationItems.js";
 
 /** Verification sends are counted per address, whoever holds it. */
@@ -118,46 +118,10 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       ]);
     },
 
-    async spendAttempt(userId, emailId, codeHash, maxAttempts) {
-      try {
-        const { Attributes } = await retryingConflicts(() =>
-          db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.verificationCode(userId, emailId),
-              UpdateExpression: "ADD attempts :one",
-              ConditionExpression: "codeHash = :hash AND attempts < :max",
-              ExpressionAttributeValues: { ":one": 1, ":hash": codeHash, ":max": maxAttempts },
-              ReturnValues: "UPDATED_NEW",
-              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-            }),
-          ),
-        );
-        return { kind: "counted", attempts: Number(Attributes?.attempts) };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // The old item comes back in wire format. Same code, or one whose hash was removed
-        // because its tries ran out: exhausted. Gone or another code: replaced.
-        const old = error.Item;
-        const usedUp = old !== undefined && (old.codeHash === undefined || old.codeHash.S === codeHash);
-        return usedUp ? { kind: "exhausted" } : { kind: "replaced" };
-      }
-    },
+    spendAttempt: (userId, emailId, codeHash, maxAttempts) =>
+      spendCodeAttempt(db, tableName, userId, emailId, codeHash, maxAttempts),
 
-    async killCode(userId, emailId) {
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.verificationCode(userId, emailId),
-            UpdateExpression: "REMOVE codeHash",
-            ConditionExpression: "attribute_exists(PK)",
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    },
+    killCode: (userId, emailId) => killVerificationCode(db, tableName, userId, emailId),
 
     async confirm({ userId, record, codeHash, verifiedAt, events }) {
       await transact([
