@@ -1,24 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { DeadLetter as BusDeadLetter, TargetEvent as BusEvent } from "../../local/eventBus.js";
 import { api, eventually, getJson, mailbox, refresh, registerUser, signIn, uniqueEmail } from "./stack.js";
 
-interface TargetEvent {
-  version: string;
-  id: string;
-  "detail-type": string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
+/** The bus's target event, with the detail fields these tests read. */
+type TargetEvent = Omit<BusEvent, "detail"> & {
   detail: { eventId: string; userId?: string; metadata: { correlationId: string; environment: string } };
-}
-
-interface DeadLetter {
-  event: TargetEvent;
-  rule: string;
-  error: string;
-}
+};
+type DeadLetter = Omit<BusDeadLetter, "event"> & { event: TargetEvent };
 
 const eventFor = (type: string, correlationId: string) =>
   eventually(async () => {

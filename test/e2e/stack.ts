@@ -6,14 +6,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
-
-export interface LocalConfig {
-  apiUrl: string;
-  cognitoEndpoint: string;
-  region: string;
-  userPoolId: string;
-  clientId: string;
-}
+import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
 
 export interface MailboxMessage {
   to: string;
