@@ -20,6 +20,7 @@ import autocannon from "autocannon";
 import { createDocumentClient } from "../src/adapters/dynamodb/client.js";
 import { keys } from "../src/adapters/dynamodb/keys.js";
 import { freePort } from "../local/freePort.js";
+import type { LocalConfig } from "../local/gateway/localEndpoints.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
 const DURATION_S = Number(process.env.BENCH_DURATION) || 10;
@@ -81,7 +82,7 @@ async function target(): Promise<Target> {
 
 /** A fresh user signed in through the local Cognito, as a client would be. */
 async function benchUser(apiUrl: string): Promise<{ token: string; userId: string }> {
-  const config = (await (await fetch(`${apiUrl}/_local/config`)).json()) as { cognitoEndpoint: string; region: string; clientId: string };
+  const config = (await (await fetch(`${apiUrl}/_local/config`)).json()) as LocalConfig;
   const cognito = new CognitoIdentityProviderClient({
     endpoint: config.cognitoEndpoint,
     region: config.region,

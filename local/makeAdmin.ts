@@ -1,5 +1,6 @@
 import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { ADMIN_GROUP } from "../src/domain/caller.js";
+import type { LocalConfig } from "./gateway/localEndpoints.js";
 
 /**
  * npm run admin -- EMAIL: puts a signed-up user of the running local stack into the `admins`
@@ -18,7 +19,7 @@ async function main() {
     process.stderr.write(`No local stack answers at ${apiUrl}: start it with npm start.\n`);
     process.exit(1);
   }
-  const config = (await response.json()) as { cognitoEndpoint: string; region: string; userPoolId: string };
+  const config = (await response.json()) as LocalConfig;
   const cognito = new CognitoIdentityProviderClient({
     endpoint: config.cognitoEndpoint,
     region: config.region,
