@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { EmailNotAvailableError } from "../../domain/errors.js";
 import type { EmailRecord } from "../../domain/email.js";
-import type { AddressClaim, EmailAccount, EmailStore, StoredCode } from "../../ports/emailStore.js";
+import type { DomainEvent } from "../../domain/events.js";
+import type { UserProfile } from "../../domain/user.js";
+import type { AddressClaim, EmailStore, StoredCode } from "../../ports/emailStore.js";
 import { batchGetItems } from "./batchGetItems.js";
 import { deleteEmailClaim, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
 import {
@@ -25,11 +27,11 @@ import { killVerificationCode, spendCodeAttempt } from "./verificationCodeAttemp
 import { deleteVerificationCode, putVerificationCode, toStoredCode } from "./verificationItems.js";
 
 /** Verification sends are counted per address, whoever holds it. */
-export const VERIFY_SCOPE = "verify";
+const VERIFY_SCOPE = "verify";
 
 export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: string): EmailStore {
   const transact = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
-  const outbox = (events: Parameters<typeof putOutboxEvent>[1][]) => events.map((e) => putOutboxEvent(tableName, e));
+  const outbox = (events: readonly DomainEvent[]) => events.map((e) => putOutboxEvent(tableName, e));
 
   return {
     async list(userId) {
@@ -37,7 +39,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     },
 
     async account(userId) {
-      let profile: EmailAccount["profile"] | undefined;
+      let profile: UserProfile | undefined;
       const emails: EmailRecord[] = [];
       const codes = new Map<string, StoredCode>();
       for (const item of await queryUserPartition(db, tableName, userId)) {
