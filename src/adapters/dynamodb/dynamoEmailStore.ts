@@ -90,7 +90,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
           tableName,
           record.email,
           claim,
-          takeOver && { expired: takeOver.claim, nowEpoch: takeOver.nowEpoch },
+          takeOver && { staleEmailId: takeOver.claim.emailId, nowEpoch: takeOver.nowEpoch },
         ),
         putVerificationCode(tableName, userId, record.emailId, { ...code, createdAt: record.createdAt }),
         countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),

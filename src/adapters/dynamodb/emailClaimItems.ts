@@ -22,12 +22,6 @@ export function toAddressClaim(item: Record<string, unknown>): AddressClaim {
   return { userId, emailId, verified, ...(releaseAt !== undefined ? { releaseAt } : {}) };
 }
 
-/** A claim held by someone else whose unverified hold has run out. */
-export interface ExpiredClaim {
-  userId: string;
-  emailId: string;
-}
-
 /**
  * Claims an address: succeeds only if nobody holds it, or (with `takeOver`) if the named stale
  * unverified claim is still the one in place and past its release time.
@@ -35,8 +29,8 @@ export interface ExpiredClaim {
 export function putEmailClaim(
   tableName: string,
   address: string,
-  claim: { userId: string; emailId: string; verified: boolean; releaseAt?: number },
-  takeOver?: { expired: ExpiredClaim; nowEpoch: number },
+  claim: AddressClaim,
+  takeOver?: { staleEmailId: string; nowEpoch: number },
 ): NamedItem {
   const item: EmailClaimItem = { ...keys.emailClaim(address), ...claim };
   const condition = takeOver
@@ -54,7 +48,7 @@ export function putEmailClaim(
               ExpressionAttributeValues: {
                 ":false": false,
                 ":now": takeOver.nowEpoch,
-                ":staleEmailId": takeOver.expired.emailId,
+                ":staleEmailId": takeOver.staleEmailId,
               },
             }
           : {}),
