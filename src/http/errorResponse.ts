@@ -50,7 +50,7 @@ const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>
   [E.RateLimitExceededError, 429],
 ]);
 
-export function statusFor(error: unknown): number {
+function statusFor(error: unknown): number {
   if (error instanceof E.DomainError) {
     for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
   }

@@ -19,7 +19,7 @@ export const confirmVerificationBody = z.strictObject({
 export const sendVerificationBody = z.strictObject({}).optional();
 
 /** Path ids are opaque; anything unusable is answered like an unknown id (404), never 400. */
-export const emailIdParam = z.string().min(1).max(128);
+const emailIdParam = z.string().min(1).max(128);
 
 /** The `{emailId}` path parameter; an unusable one is "not found", like any id not the caller's. */
 export function emailIdOf(pathParameters: Record<string, string | undefined>): string {
