@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startStack } from "../../local/start.js";
+import { startStack } from "../../local/stack.js";
 
 export interface StackUnderTest {
   /** The origin serving the page, /_local/* and the API. */

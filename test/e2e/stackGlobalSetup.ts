@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
     project.provide("apiUrl", external.replace(/\/+$/, ""));
     return;
   }
-  const { startStack } = await import("../../local/start.js");
+  const { startStack } = await import("../../local/stack.js");
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-e2e-"));
   const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, failingTarget: true });
   project.provide("apiUrl", stack.apiUrl);

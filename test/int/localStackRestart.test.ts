@@ -9,7 +9,7 @@ import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
 import { createEvent } from "../../src/domain/events.js";
 import { startDynamoLocal } from "../../local/dynamoLocal.js";
-import { startStack, type Stack } from "../../local/start.js";
+import { startStack, type Stack } from "../../local/stack.js";
 
 let dataDir = "";
 let stack: Stack | undefined;
