@@ -1,5 +1,4 @@
 import "./localEnv.js";
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
@@ -106,14 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stoppers.push(lambda.stop);
 
     progress("waiting for cognito-local…");
-    const triggers = Object.fromEntries(
-      Object.entries(triggerFunctions)
-        .filter(([, name]) => {
-          const fn = functions.find((f) => f.name === name);
-          return fn && existsSync(fn.handler.file);
-        })
-        .map(([trigger]) => [trigger, trigger]),
-    );
+    const triggers = Object.fromEntries(Object.keys(triggerFunctions).map((trigger) => [trigger, trigger]));
     const cognito = await startCognitoLocal({
       port: cognitoPort,
       dataDir: join(dataDir, "cognito"),
@@ -123,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
     });
     stoppers.push(cognito.stop);
-    progress(`cognito-local ready on ${cognito.endpoint}, pool ${cognito.userPoolId}, triggers ${Object.keys(triggers).join(", ") || "none"}`);
+    progress(`cognito-local ready on ${cognito.endpoint}, pool ${cognito.userPoolId}, triggers ${Object.keys(triggers).join(", ")}`);
 
     const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     const pipeline = await startEventPipeline({
