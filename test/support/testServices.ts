@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
+import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
 import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
 import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
@@ -17,11 +17,7 @@ export interface TestServices extends Services {
 export async function createTestServices(overrides: ServiceOverrides = {}, config: Partial<AppConfig> = {}): Promise<TestServices> {
   const endpoint = inject("dynamoEndpoint");
   const tableName = `test-${randomUUID()}`;
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const raw = createDynamoClient({ region: "us-east-1", endpoint });
   await ensureTable(raw, tableName);
   raw.destroy();
   const mailbox = new MemoryMailbox();

@@ -2,6 +2,7 @@ import type { UserType } from "@aws-sdk/client-cognito-identity-provider";
 import { logger } from "../../observability.js";
 import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
 import { lazy } from "../lazy.js";
+import { localEndpoint } from "../localEndpoint.js";
 
 export interface CognitoDirectoryConfig {
   region: string;
@@ -24,12 +25,7 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
   // Loaded on first use: only the Cognito sync consumer and the reconciler talk to the pool.
   const sdk = lazy(async () => {
     const cognito = await import("@aws-sdk/client-cognito-identity-provider");
-    const client = new cognito.CognitoIdentityProviderClient({
-      region: config.region,
-      ...(local
-        ? { endpoint: config.cognitoEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-        : {}),
-    });
+    const client = new cognito.CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) });
     return { cognito, client };
   });
   const UserPoolId = config.userPoolId;

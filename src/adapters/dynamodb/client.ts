@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localEndpoint } from "../localEndpoint.js";
 
 export interface DynamoConfig {
   tableName: string;
@@ -8,14 +9,12 @@ export interface DynamoConfig {
   endpoint?: string;
 }
 
+export function createDynamoClient(config: Omit<DynamoConfig, "tableName">): DynamoDBClient {
+  return new DynamoDBClient({ region: config.region, ...localEndpoint(config.endpoint) });
+}
+
 export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.endpoint
-      ? { endpoint: config.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-      : {}),
-  });
-  return DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(createDynamoClient(config), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

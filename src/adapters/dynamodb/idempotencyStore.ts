@@ -1,7 +1,6 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import type { DynamoConfig } from "./client.js";
+import { createDynamoClient, type DynamoConfig } from "./client.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 
 /** Opens the persistence layer for one partition (one caller's records). */
@@ -13,12 +12,7 @@ export type IdempotencyStoreFactory = (partitionKey: string) => BasePersistenceL
  * One low-level client serves every layer; a layer is cheap and per request.
  */
 export function createIdempotencyStoreFactory(config: DynamoConfig): IdempotencyStoreFactory {
-  const client = new DynamoDBClient({
-    region: config.region,
-    ...(config.endpoint
-      ? { endpoint: config.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-      : {}),
-  });
+  const client = createDynamoClient(config);
   return (partitionKey) =>
     new DynamoDBPersistenceLayer({
       tableName: config.tableName,

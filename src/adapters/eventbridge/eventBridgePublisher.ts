@@ -1,6 +1,7 @@
 import type { AppConfig } from "../../composition/config.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
 import { lazy } from "../lazy.js";
+import { localEndpoint } from "../localEndpoint.js";
 
 /** PutEvents against the service's bus; `eventBridgeEndpoint` points it at the local endpoint. */
 export function createEventBridgePublisher(
@@ -9,15 +10,7 @@ export function createEventBridgePublisher(
   // Loaded on the first publish: only the outbox relay publishes.
   const sdk = lazy(async () => {
     const eventBridge = await import("@aws-sdk/client-eventbridge");
-    const client = new eventBridge.EventBridgeClient({
-      region: config.region,
-      ...(config.eventBridgeEndpoint
-        ? {
-            endpoint: config.eventBridgeEndpoint,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          }
-        : {}),
-    });
+    const client = new eventBridge.EventBridgeClient({ region: config.region, ...localEndpoint(config.eventBridgeEndpoint) });
     return { eventBridge, client };
   });
   return {

@@ -3,6 +3,7 @@ import type { AppConfig } from "../../composition/config.js";
 import { EVENT_SOURCE } from "../../domain/events.js";
 import type { DeadLetter, DeadLetterQueue } from "../../ports/deadLetterQueue.js";
 import { lazy } from "../lazy.js";
+import { localEndpoint } from "../localEndpoint.js";
 
 /** SendMessageBatch quotas: 10 messages, and (conservatively, the pre-2025 limit) 256 KB in total. */
 const BATCH_LIMITS = { maxEntries: 10, maxBytes: 256 * 1024 } as const;
@@ -42,12 +43,7 @@ export function createSqsDeadLetterQueue(
   // Loaded on the first dead letter: the relay needs it only when the bus keeps refusing events.
   const sdk = lazy(async () => {
     const sqs = await import("@aws-sdk/client-sqs");
-    const client = new sqs.SQSClient({
-      region: config.region,
-      ...(config.sqsEndpoint
-        ? { endpoint: config.sqsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-        : {}),
-    });
+    const client = new sqs.SQSClient({ region: config.region, ...localEndpoint(config.sqsEndpoint) });
     return { sqs, client };
   });
   return {

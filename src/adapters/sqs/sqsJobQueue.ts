@@ -1,5 +1,6 @@
 import type { JobQueue } from "../../ports/jobQueue.js";
 import { lazy } from "../lazy.js";
+import { localEndpoint } from "../localEndpoint.js";
 
 export interface SqsQueueConfig {
   region: string;
@@ -13,10 +14,7 @@ export function createSqsJobQueue<T extends object>(config: SqsQueueConfig): Job
   // Loaded on the first job: only a failed sign-up enqueues one.
   const sdk = lazy(async () => {
     const sqs = await import("@aws-sdk/client-sqs");
-    const client = new sqs.SQSClient({
-      region: config.region,
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    });
+    const client = new sqs.SQSClient({ region: config.region, ...localEndpoint(config.endpoint) });
     return { sqs, client };
   });
   return {
