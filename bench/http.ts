@@ -19,7 +19,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import autocannon from "autocannon";
 import { createDocumentClient } from "../src/adapters/dynamodb/client.js";
 import { keys } from "../src/adapters/dynamodb/keys.js";
-import { freePort } from "../local/freePort.js";
+import { freeStackPorts } from "../local/freePort.js";
 import type { LocalConfig } from "../local/gateway/localEndpoints.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;
@@ -54,11 +54,11 @@ async function target(): Promise<Target> {
       stop: async () => undefined,
     };
   }
-  const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), COGNITO_PORT: await freePort(), LAMBDA_PORT: await freePort(), EVENTBRIDGE_PORT: await freePort() };
+  const ports = await freeStackPorts();
   const dataDir = mkdtempSync(join(tmpdir(), "user-service-bench-"));
   process.stdout.write(`No stack at ${apiUrl}; starting one on port ${ports.PORT}…\n`);
   const child: ChildProcess = spawn(process.execPath, [createRequire(import.meta.url).resolve("tsx/cli"), "local/start.ts"], {
-    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_DATA_DIR: dataDir },
+    env: { ...process.env, ...ports, LOCAL_DATA_DIR: dataDir },
     stdio: "ignore",
   });
   const started = `http://localhost:${ports.PORT}`;

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../local/freePort.js";
+import { freePort, freeStackPorts } from "../../local/freePort.js";
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
@@ -34,8 +34,8 @@ const processesMatching = (pattern: string) => {
 
 describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", () => {
   it.each(["SIGINT", "SIGTERM"] as const)("%s stops every engine, DynamoDB Local's Java included", async (signal) => {
-    const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), COGNITO_PORT: await freePort(), LAMBDA_PORT: await freePort(), EVENTBRIDGE_PORT: await freePort() };
-    const stack = await spawnStack(Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])));
+    const ports = await freeStackPorts();
+    const stack = await spawnStack(ports);
     try {
       const deadline = Date.now() + 60_000;
       while (!stack.output().stdout.includes("Ctrl-C stops everything")) {
