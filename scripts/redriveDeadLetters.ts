@@ -84,10 +84,11 @@ export async function redriveDeadLetters(options: {
       if (entry) sendable.push({ message, entry });
       else report.unreadable.push(message.id);
     }
-    if (sendable.length === 0 || options.dryRun) {
-      if (options.dryRun) report.redriven += sendable.length;
+    if (options.dryRun) {
+      report.redriven += sendable.length;
       continue;
     }
+    if (sendable.length === 0) continue;
     const result = await options.eventBridge.send(new PutEventsCommand({ Entries: sendable.map((s) => s.entry) }));
     const accepted: string[] = [];
     sendable.forEach(({ message }, index) => {
