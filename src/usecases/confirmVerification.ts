@@ -4,13 +4,12 @@ import type { EmailRecord } from "../domain/email.js";
 import {
   EmailAlreadyVerifiedError,
   InvalidVerificationCodeError,
-  NotFoundError,
   VerificationAttemptsExhaustedError,
 } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { assertActive } from "../domain/user.js";
 import { codeMatches, MAX_CODE_ATTEMPTS } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
+import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 
 export interface ConfirmVerificationInput {
   userId: string;
@@ -30,11 +29,7 @@ export interface ConfirmVerificationInput {
 export const confirmVerification =
   (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
   async ({ userId, emailId, code, correlationId }: ConfirmVerificationInput): Promise<EmailRecord> => {
-    const account = await services.emails.account(userId);
-    if (!account) throw new NotFoundError("Email");
-    assertActive(account.profile);
-    const record = account.emails.find((e) => e.emailId === emailId);
-    if (!record) throw new NotFoundError("Email");
+    const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (record.isVerified) throw new EmailAlreadyVerifiedError();
 
     const stored = account.codes.get(emailId);

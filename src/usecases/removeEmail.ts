@@ -1,8 +1,8 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
-import { CannotDeleteLastEmailError, CannotDeletePrimaryEmailError, NotFoundError } from "../domain/errors.js";
+import { CannotDeleteLastEmailError, CannotDeletePrimaryEmailError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { assertActive } from "../domain/user.js";
+import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 
 export interface RemoveEmailInput {
   userId: string;
@@ -18,11 +18,7 @@ export interface RemoveEmailInput {
 export const removeEmail =
   (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
   async ({ userId, emailId, correlationId }: RemoveEmailInput): Promise<void> => {
-    const account = await services.emails.account(userId);
-    if (!account) throw new NotFoundError("Email");
-    assertActive(account.profile);
-    const record = account.emails.find((e) => e.emailId === emailId);
-    if (!record) throw new NotFoundError("Email");
+    const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
     if (record.isPrimary) throw new CannotDeletePrimaryEmailError();
 

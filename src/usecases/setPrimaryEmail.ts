@@ -2,11 +2,12 @@ import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
 import type { Caller } from "../domain/caller.js";
 import type { EmailRecord } from "../domain/email.js";
-import { EmailNotVerifiedError, NotFoundError, RecentSignInRequiredError } from "../domain/errors.js";
+import { EmailNotVerifiedError, RecentSignInRequiredError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { assertActive, RECENT_SIGN_IN_SECONDS, type UserProfile } from "../domain/user.js";
+import { RECENT_SIGN_IN_SECONDS, type UserProfile } from "../domain/user.js";
 import { epochSeconds } from "../ports/clock.js";
 import { logger } from "../observability.js";
+import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 import { primaryChangedNotice } from "./mailMessages.js";
 
 export interface SetPrimaryEmailInput {
@@ -29,11 +30,7 @@ export const setPrimaryEmail =
       throw new RecentSignInRequiredError();
     }
     const { userId } = caller;
-    const account = await services.emails.account(userId);
-    if (!account) throw new NotFoundError("Email");
-    assertActive(account.profile);
-    const target = account.emails.find((e) => e.emailId === emailId);
-    if (!target) throw new NotFoundError("Email");
+    const { account, record: target } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (!target.isVerified) throw new EmailNotVerifiedError();
     if (target.isPrimary) return target;
 
