@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { matchesPattern, type EventPattern } from "./eventPattern.js";
 import { interruptibleDelays } from "./interruptibleDelays.js";
 
@@ -72,14 +71,13 @@ export interface LocalEventBus {
   stop(): Promise<void>;
 }
 
-export const EVENT_RULES_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "infra", "event-rules.json");
-
-export function loadEventRules(file = EVENT_RULES_FILE): BusRule[] {
+function deployedRules(): BusRule[] {
+  const file = join(import.meta.dirname, "..", "infra", "event-rules.json");
   return (JSON.parse(readFileSync(file, "utf8")) as { rules: BusRule[] }).rules;
 }
 
 export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEventBus {
-  const rules = options.rules ?? loadEventRules();
+  const rules = options.rules ?? deployedRules();
   const region = options.region ?? "us-east-1";
   const account = options.account ?? "000000000000";
   const maxEvents = options.maxEvents ?? 500;

@@ -6,8 +6,8 @@ import type { HandlerRef } from "./serverlessFunctions.js";
 
 export type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
 
-/** The function is declared in serverless.yml but its file is not there (yet). */
-export class HandlerMissingError extends Error {
+/** The function is declared in serverless.yml but its file or export is not there. */
+class HandlerMissingError extends Error {
   constructor(ref: HandlerRef) {
     super(`Handler ${ref.exportName} not found in ${ref.file}`);
   }

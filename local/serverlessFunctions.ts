@@ -61,7 +61,7 @@ function resolveSelf(value: unknown, doc: Doc): unknown {
   return current;
 }
 
-export function parseHandlerRef(handler: string, root: string): HandlerRef {
+function parseHandlerRef(handler: string, root: string): HandlerRef {
   const dot = handler.lastIndexOf(".");
   return { file: join(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) };
 }

@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  * Credentials osls can sign nothing with: packaging must never call AWS, and with these any call
  * that slipped in would fail instead of reaching a real account.
  */
-export const OFFLINE_AWS_ENV = {
+const OFFLINE_AWS_ENV = {
   AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
   AWS_SECRET_ACCESS_KEY: "offline-packaging-only",
   AWS_SESSION_TOKEN: "",

@@ -9,8 +9,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
 
-export const POOL_NAME = "local-user-service";
-export const CLIENT_NAME = "local-user-service-web";
+const POOL_NAME = "local-user-service";
+const CLIENT_NAME = "local-user-service-web";
 
 /** The pool as Terraform declares it: email is the sign-in name and is verified by a code. */
 export const POOL_SETTINGS = {
