@@ -1,4 +1,5 @@
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import { windowAt, type RateWindow } from "./rateLimit.js";
 
 /** Codes live this long (seconds). */
 export const CODE_TTL_SECONDS = 15 * 60;
@@ -19,6 +20,17 @@ export function generateCode(): string {
  */
 export function hashCode(emailId: string, code: string): string {
   return createHash("sha256").update(`${emailId}:${code}`).digest("hex");
+}
+
+/** The counting window a send at `nowEpoch` falls in: CODE_SENDS_PER_WINDOW per hour and address. */
+export function codeSendWindow(nowEpoch: number): RateWindow {
+  return windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
+}
+
+/** A new code for an address: the digits to mail, and what is stored (never the digits). */
+export function issueCode(emailId: string, nowEpoch: number): { code: string; stored: { codeHash: string; expiresAt: number } } {
+  const code = generateCode();
+  return { code, stored: { codeHash: hashCode(emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS } };
 }
 
 /** Constant-time comparison of a submitted code against the stored hash. */

@@ -3,15 +3,9 @@ import { eventContext } from "../composition/services.js";
 import { normalizeEmail, UNVERIFIED_CLAIM_SECONDS, type EmailRecord } from "../domain/email.js";
 import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent, type DomainEvent } from "../domain/events.js";
-import { statusAfter, windowAt, type RateLimitStatus } from "../domain/rateLimit.js";
+import { statusAfter, type RateLimitStatus } from "../domain/rateLimit.js";
 import { MAX_EMAILS_PER_USER } from "../domain/user.js";
-import {
-  CODE_SEND_WINDOW_SECONDS,
-  CODE_SENDS_PER_WINDOW,
-  CODE_TTL_SECONDS,
-  generateCode,
-  hashCode,
-} from "../domain/verificationCode.js";
+import { codeSendWindow, issueCode } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import type { AddressClaim } from "../ports/emailStore.js";
 import { logger } from "../observability.js";
@@ -40,7 +34,7 @@ export const addEmail =
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId);
     const nowEpoch = epochSeconds(services.clock.now());
-    const window = windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
+    const window = codeSendWindow(nowEpoch);
     const { claim, sends } = await services.emails.addressState(address, window);
     const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
 
@@ -57,13 +51,13 @@ export const addEmail =
         createEvent("email.removed", { userId: takeOver.userId, emailId: takeOver.emailId, email: address }, ctx),
       );
     }
-    const code = generateCode();
+    const { code, stored } = issueCode(record.emailId, nowEpoch);
     await services.emails.add({
       userId,
       record,
       maxEmails: MAX_EMAILS_PER_USER,
       claimReleaseAt: nowEpoch + UNVERIFIED_CLAIM_SECONDS,
-      code: { codeHash: hashCode(record.emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS },
+      code: stored,
       send: { address, window, nowEpoch, sendsBefore: sends },
       ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
       events,

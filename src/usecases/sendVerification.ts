@@ -1,14 +1,8 @@
 import type { Services } from "../composition/services.js";
 import { EmailAlreadyVerifiedError, NotFoundError } from "../domain/errors.js";
-import { statusAfter, windowAt, type RateLimitStatus } from "../domain/rateLimit.js";
+import { statusAfter, type RateLimitStatus } from "../domain/rateLimit.js";
 import { assertActive } from "../domain/user.js";
-import {
-  CODE_SEND_WINDOW_SECONDS,
-  CODE_SENDS_PER_WINDOW,
-  CODE_TTL_SECONDS,
-  generateCode,
-  hashCode,
-} from "../domain/verificationCode.js";
+import { CODE_TTL_SECONDS, codeSendWindow, issueCode } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import { verificationMail } from "./mailMessages.js";
 
@@ -32,18 +26,18 @@ export const sendVerification =
   (services: Pick<Services, "emails" | "mailer" | "clock">) =>
   async ({ userId, emailId }: SendVerificationInput): Promise<SendVerificationResult> => {
     const nowEpoch = epochSeconds(services.clock.now());
-    const window = windowAt(nowEpoch, CODE_SEND_WINDOW_SECONDS, CODE_SENDS_PER_WINDOW);
+    const window = codeSendWindow(nowEpoch);
     const { profile, email: record, sends } = await services.emails.resendTarget(userId, emailId, window);
     if (!profile) throw new NotFoundError("Email");
     assertActive(profile);
     if (!record) throw new NotFoundError("Email");
     if (record.isVerified) throw new EmailAlreadyVerifiedError();
 
-    const code = generateCode();
+    const { code, stored } = issueCode(emailId, nowEpoch);
     await services.emails.replaceCode({
       userId,
       emailId,
-      code: { codeHash: hashCode(emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS },
+      code: stored,
       send: { address: record.email, window, nowEpoch, sendsBefore: sends },
     });
     await services.mailer.send(verificationMail(record.email, code));
