@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, EventBridgeEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../src/adapters/dynamodb/outboxStreamRecords.js";
+import { EVENT_SOURCE } from "../src/domain/events.js";
 import type { DeadLetterQueue } from "../src/ports/deadLetterQueue.js";
 import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "./eventBus.js";
 import { startEventBridgeServer } from "./eventBridgeServer.js";
@@ -29,7 +30,13 @@ export interface EventPipeline {
   stop(): Promise<void>;
 }
 
-const SOURCE = "user-service";
+/** An outbox entry as the PutEvents entry the relay would have sent for it. */
+const busEntryOf = (entry: { eventId: string; detailType: string; detail: string }) => ({
+  id: entry.eventId,
+  source: EVENT_SOURCE,
+  detailType: entry.detailType,
+  detail: entry.detail,
+});
 
 /**
  * Outbox to consumers on one machine: the table's stream -> the real outbox relay -> the local
@@ -73,10 +80,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
 
   const deadLetterQueue: DeadLetterQueue = {
     async send(entries) {
-      for (const e of entries) {
-        const entry = { id: e.eventId, source: SOURCE, detailType: e.detailType, detail: e.detail };
-        bus.deadLetter(entry, "outbox-relay", `${e.error.code}: ${e.error.message}`);
-      }
+      for (const e of entries) bus.deadLetter(busEntryOf(e), "outbox-relay", `${e.error.code}: ${e.error.message}`);
       return { failed: [] };
     },
   };
@@ -100,9 +104,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
         },
         // The event source mapping's on-failure destination: what the relay never got published.
         onFailure: ({ records, error }) => {
-          for (const entry of outboxEntriesOf(records).entries) {
-            bus.deadLetter({ id: entry.eventId, source: SOURCE, detailType: entry.detailType, detail: entry.detail }, "outbox-relay", error);
-          }
+          for (const entry of outboxEntriesOf(records).entries) bus.deadLetter(busEntryOf(entry), "outbox-relay", error);
         },
         onError: (error) => options.log(JSON.stringify({ level: "WARN", message: "stream polling failed", error: String(error) })),
       });
