@@ -4,10 +4,10 @@
  */
 export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
   const allowAll = allowedOrigins.includes("*");
-  if (!origin && !allowAll) return {};
-  if (!allowAll && (!origin || !allowedOrigins.includes(origin))) return {};
+  const allowOrigin = allowAll ? "*" : origin && allowedOrigins.includes(origin) ? origin : undefined;
+  if (!allowOrigin) return {};
   return {
-    "Access-Control-Allow-Origin": allowAll ? "*" : (origin as string),
+    "Access-Control-Allow-Origin": allowOrigin,
     "Access-Control-Allow-Credentials": allowAll ? "false" : "true",
     "Access-Control-Expose-Headers":
       "ETag, X-Correlation-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After",
