@@ -28,7 +28,6 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  url: string;
   stop(): Promise<void>;
 }
 
@@ -169,5 +168,5 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     options.port,
     "API gateway",
   );
-  return { url: `http://localhost:${options.port}`, stop: () => close(server) };
+  return { stop: () => close(server) };
 }
