@@ -1,6 +1,6 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { eventDetailSchemas, type EventType } from "../../src/domain/events.js";
-import type { Clock } from "../../src/ports/clock.js";
+import { epochSeconds, type Clock } from "../../src/ports/clock.js";
 import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
@@ -40,7 +40,7 @@ export async function signedUpUser(services: TestServices, email?: string): Prom
 export function claimsOf(user: Pick<TestUser, "userId">, services: TestServices, authTime?: number) {
   return {
     sub: user.userId,
-    auth_time: authTime ?? Math.floor(services.clock.now().getTime() / 1000),
+    auth_time: authTime ?? epochSeconds(services.clock.now()),
   };
 }
 

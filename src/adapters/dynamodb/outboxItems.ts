@@ -1,4 +1,5 @@
 import type { DomainEvent } from "../../domain/events.js";
+import { epochSeconds } from "../../ports/clock.js";
 import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
@@ -26,7 +27,7 @@ export function putOutboxEvent(tableName: string, event: DomainEvent): NamedItem
     detailType: event.detailType,
     detail: JSON.stringify(event.detail),
     createdAt: occurredAt,
-    [TTL_ATTRIBUTE]: Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS,
+    [TTL_ATTRIBUTE]: epochSeconds(new Date(occurredAt)) + OUTBOX_RETENTION_SECONDS,
   };
   return {
     name: "putOutboxEvent",
