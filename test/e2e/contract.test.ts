@@ -1,28 +1,19 @@
-import { AdminAddUserToGroupCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { assertValidEvent } from "../support/eventSchemas.js";
 import { assertErrorBodyMatchesOpenApi, assertMatchesOpenApi } from "../support/openApiContract.js";
 import {
   api,
-  cognitoClient,
   getJson,
-  localConfig,
   mailbox,
+  makeAdmin,
   registerUser,
-  signIn,
   uniqueEmail,
   type ApiResponse,
+  type EmailRecord,
   type SignedInUser,
 } from "./stack.js";
 import { claimsOf, cognitoLocalPrivateKey, signRs256 } from "./tokens.js";
-
-interface EmailRecord {
-  emailId: string;
-  email: string;
-  isPrimary: boolean;
-  isVerified: boolean;
-}
 
 interface Options {
   token?: string;
@@ -46,17 +37,6 @@ async function addVerifiedEmail(user: SignedInUser, email: string): Promise<Emai
   const added = await exchange<EmailRecord>(201, "POST", "/users/me/emails", { token: user.accessToken, body: { email } });
   const path = `/users/me/emails/${added.body.emailId}/verify/confirm`;
   return (await exchange<EmailRecord>(200, "POST", path, { token: user.accessToken, body: { code: await latestCode(email) } })).body;
-}
-
-async function makeAdmin(user: SignedInUser): Promise<SignedInUser> {
-  const config = await localConfig();
-  const client = await cognitoClient();
-  try {
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: user.userId, GroupName: "admins" }));
-  } finally {
-    client.destroy();
-  }
-  return { ...user, accessToken: (await signIn(user.email)).AccessToken ?? "" };
 }
 
 describe("responses match docs/openapi.yaml", () => {

@@ -1,14 +1,6 @@
-import { AdminAddUserToGroupCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { api, cognitoClient, localConfig, mailbox, registerUser, signIn, uniqueEmail, type SignedInUser } from "./stack.js";
-
-interface EmailRecord {
-  emailId: string;
-  email: string;
-  isPrimary: boolean;
-  isVerified: boolean;
-}
+import { api, mailbox, makeAdmin, registerUser, uniqueEmail, type EmailRecord, type SignedInUser } from "./stack.js";
 
 /** Adds an address over the API and confirms it with the code the mailbox received. */
 async function addVerifiedEmail(user: SignedInUser, email: string): Promise<EmailRecord> {
@@ -21,15 +13,6 @@ async function addVerifiedEmail(user: SignedInUser, email: string): Promise<Emai
   });
   expect(confirmed.status).toBe(200);
   return confirmed.body;
-}
-
-async function makeAdmin(user: SignedInUser): Promise<SignedInUser> {
-  const config = await localConfig();
-  const client = await cognitoClient();
-  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: user.userId, GroupName: "admins" }));
-  client.destroy();
-  const tokens = await signIn(user.email);
-  return { ...user, accessToken: tokens.AccessToken ?? "" };
 }
 
 describe("every route over HTTP", () => {

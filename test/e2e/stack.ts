@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
@@ -7,6 +8,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
 import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
+import { ADMIN_GROUP } from "../../src/domain/caller.js";
 
 export interface MailboxMessage {
   to: string;
@@ -100,6 +102,26 @@ export async function registerUser(email = uniqueEmail()): Promise<SignedInUser>
     idToken: tokens.IdToken ?? "",
     refreshToken: tokens.RefreshToken ?? "",
   };
+}
+
+/** An address as the email routes answer with it. */
+export interface EmailRecord {
+  emailId: string;
+  email: string;
+  isPrimary: boolean;
+  isVerified: boolean;
+}
+
+/** Puts the user in the admins group and signs in again, so the new token carries the group. */
+export async function makeAdmin(user: SignedInUser): Promise<SignedInUser> {
+  const config = await localConfig();
+  const client = await cognitoClient();
+  try {
+    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: user.userId, GroupName: ADMIN_GROUP }));
+  } finally {
+    client.destroy();
+  }
+  return { ...user, accessToken: (await signIn(user.email)).AccessToken ?? "" };
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
