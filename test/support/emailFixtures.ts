@@ -4,6 +4,7 @@ import { epochSeconds, type Clock } from "../../src/ports/clock.js";
 import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
+import { outboxEvents as allOutboxEvents } from "./outbox.js";
 import type { TestServices } from "./testServices.js";
 
 /** A clock tests move by hand: codes expire and claims are released without waiting. */
@@ -68,15 +69,12 @@ export interface StoredEvent {
  * (a malformed event fails the test here).
  */
 export async function outboxEvents(services: TestServices): Promise<StoredEvent[]> {
-  const items = (await scanTable(services)).filter((item) => String(item.PK).startsWith("OUTBOX#"));
-  return items
-    .map((item) => {
-      const detailType = item.detailType as EventType;
-      const detail = eventDetailSchemas[detailType].parse(JSON.parse(String(item.detail))) as Record<string, unknown>;
-      return { detailType, detail };
-    })
+  return (await allOutboxEvents(services))
     .filter((event) => event.detailType !== "user.created")
-    .sort((a, b) => String(a.detail.occurredAt).localeCompare(String(b.detail.occurredAt)));
+    .map((event) => {
+      const detailType = event.detailType as EventType;
+      return { detailType, detail: eventDetailSchemas[detailType].parse(event.detail) as Record<string, unknown> };
+    });
 }
 
 /** Adds an address through the real use case; returns its record and the mailed code. */
