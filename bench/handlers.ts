@@ -4,7 +4,6 @@
  * Gateway, no network to AWS, and DynamoDB Local's latency is not DynamoDB's. The round-trip and
  * capacity counts are what carries over.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 // Before the handlers load: Powertools reads these when its singletons are built.
 Object.assign(process.env, {
@@ -26,6 +25,7 @@ const WARM_UP = Number(process.env.BENCH_WARM_UP) || 20;
 
 async function main() {
   const { startDynamoLocal } = await import("../local/dynamoLocal.js");
+  const { createDynamoClient } = await import("../src/adapters/dynamodb/client.js");
   const { ensureTable } = await import("../src/adapters/dynamodb/ensureTable.js");
   const { MemoryMailbox } = await import("../src/adapters/mailer/memoryMailbox.js");
   const { configFromEnv } = await import("../src/composition/config.js");
@@ -41,7 +41,7 @@ async function main() {
   process.once("SIGINT", stopOnSignal).once("SIGTERM", stopOnSignal);
   try {
     const config = { ...configFromEnv(), environment: "bench", region: "us-east-1", dynamoEndpoint: dynamo.endpoint, tableName: "bench-user-service" };
-    const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: config.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const raw = createDynamoClient({ endpoint: dynamo.endpoint, region: config.region });
     await ensureTable(raw, config.tableName);
     raw.destroy();
     const mailbox = new MemoryMailbox();

@@ -19,6 +19,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import autocannon from "autocannon";
 import { createDocumentClient } from "../src/adapters/dynamodb/client.js";
 import { keys } from "../src/adapters/dynamodb/keys.js";
+import { localEndpoint } from "../src/adapters/localEndpoint.js";
 import { freeStackPorts } from "../local/freePort.js";
 import type { LocalConfig } from "../local/gateway/localEndpoints.js";
 
@@ -83,11 +84,7 @@ async function target(): Promise<Target> {
 /** A fresh user signed in through the local Cognito, as a client would be. */
 async function benchUser(apiUrl: string): Promise<{ token: string; userId: string }> {
   const config = (await (await fetch(`${apiUrl}/_local/config`)).json()) as LocalConfig;
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: config.cognitoEndpoint,
-    region: config.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const cognito = new CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) });
   const email = `bench-${Date.now()}@example.com`;
   const { UserSub } = await cognito.send(new SignUpCommand({ ClientId: config.clientId, Username: email, Password: PASSWORD }));
   const box = (await (await fetch(`${apiUrl}/_local/mailbox?to=${encodeURIComponent(email)}`)).json()) as { messages: { code: string }[] };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { localEndpoint } from "../src/adapters/localEndpoint.js";
 import { freePort } from "./freePort.js";
 
 export interface DynamoLocal {
@@ -69,12 +70,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    maxAttempts: 1,
-  });
+  const client = new DynamoDBClient({ region: "local", maxAttempts: 1, ...localEndpoint(endpoint) });
   const deadline = Date.now() + 30_000;
   try {
     while (Date.now() < deadline) {

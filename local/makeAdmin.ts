@@ -1,4 +1,5 @@
 import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { localEndpoint } from "../src/adapters/localEndpoint.js";
 import { ADMIN_GROUP } from "../src/domain/caller.js";
 import type { LocalConfig } from "./gateway/localEndpoints.js";
 
@@ -20,11 +21,7 @@ async function main() {
     process.exit(1);
   }
   const config = (await response.json()) as LocalConfig;
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: config.cognitoEndpoint,
-    region: config.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const cognito = new CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) });
   await cognito.send(
     new AdminAddUserToGroupCommand({ UserPoolId: config.userPoolId, Username: email, GroupName: ADMIN_GROUP }),
   );

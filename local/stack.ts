@@ -1,6 +1,6 @@
 import "./localEnv.js";
 import { join, resolve } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
 import { memoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
@@ -92,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mailer: "memory",
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
     };
-    const raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const raw = createDynamoClient({ endpoint: dynamo.endpoint, region });
     await ensureTable(raw, config.tableName);
     raw.destroy();
     progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);

@@ -1,4 +1,4 @@
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -9,6 +9,8 @@ import {
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
+import { localEndpoint } from "../src/adapters/localEndpoint.js";
 import { interruptibleDelays } from "./interruptibleDelays.js";
 import { toLambdaRecord } from "./lambdaStreamRecord.js";
 import type { StreamCheckpoint } from "./streamCheckpoint.js";
@@ -66,9 +68,8 @@ interface ShardState {
  */
 export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const region = options.region ?? "us-east-1";
-  const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-  const dynamo = new DynamoDBClient({ endpoint: options.endpoint, region, credentials });
-  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region, credentials });
+  const dynamo = createDynamoClient({ endpoint: options.endpoint, region });
+  const streams = new DynamoDBStreamsClient({ region, ...localEndpoint(options.endpoint) });
   const shards = new Map<string, ShardState>();
   let streamArn = "";
   let stopped = false;

@@ -14,6 +14,7 @@ import { DateClock, LambdaService, TriggersService, type Services } from "cognit
 import type { FunctionConfig } from "cognito-local/lib/services/lambda.js";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js";
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import type { Mailer } from "../../src/ports/mailer.js";
 import { close, listen } from "../listen.js";
 import { closeGaps } from "./closeGaps.js";
@@ -91,11 +92,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   const app = createServer(closeGaps(Router(services), services), logger, config.ServerConfig, services);
   const server: Server = await listen(app.application, options.port, "cognito-local");
 
-  const client = new CognitoIdentityProviderClient({
-    endpoint,
-    region: options.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const client = new CognitoIdentityProviderClient({ region: options.region, ...localEndpoint(endpoint) });
   try {
     const pool = await ensurePool(client);
     return {

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
 import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
 
 export interface MailboxMessage {
@@ -41,11 +42,7 @@ export const localConfig = (): Promise<LocalConfig> => (configPromise ??= getJso
 
 export async function cognitoClient(): Promise<CognitoIdentityProviderClient> {
   const config = await localConfig();
-  return new CognitoIdentityProviderClient({
-    endpoint: config.cognitoEndpoint,
-    region: config.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  return new CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) });
 }
 
 export const uniqueEmail = (label = "user") => `${label}-${randomUUID().slice(0, 8)}@example.com`;
