@@ -65,6 +65,13 @@ export interface EventContext {
   newId: () => string;
 }
 
+/** The correlation id an event's detail carries; undefined for a detail without a well-formed one. */
+export function correlationIdOfDetail(detail: unknown): string | undefined {
+  if (typeof detail !== "object" || detail === null) return undefined;
+  const { metadata } = detail as { metadata?: { correlationId?: unknown } };
+  return typeof metadata?.correlationId === "string" ? metadata.correlationId : undefined;
+}
+
 export function createEvent<T extends EventType>(
   detailType: T,
   payload: EventPayload<T>,

@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from "aws-lambda";
+import { correlationIdOfDetail } from "../../domain/events.js";
 import type { OutboxEntry } from "../../usecases/relayOutboxEvents.js";
 import { keys } from "./keys.js";
 
@@ -35,9 +36,7 @@ export function outboxEntriesOf(records: readonly DynamoDBRecord[]): OutboxStrea
 
 function correlationIdOf(detail: string): string | undefined {
   try {
-    const parsed = JSON.parse(detail) as { metadata?: { correlationId?: unknown } };
-    const id = parsed.metadata?.correlationId;
-    return typeof id === "string" ? id : undefined;
+    return correlationIdOfDetail(JSON.parse(detail));
   } catch {
     return undefined;
   }

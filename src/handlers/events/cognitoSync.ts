@@ -3,6 +3,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { EventBridgeEvent } from "aws-lambda";
 import { getServices } from "../../composition/services.js";
+import { correlationIdOfDetail } from "../../domain/events.js";
 import { syncCognitoFromEvent, type SyncOutcome } from "../../usecases/syncCognitoFromEvent.js";
 import { logger, tracer } from "../../observability.js";
 
@@ -11,7 +12,7 @@ import { logger, tracer } from "../../observability.js";
  * target's retry policy and its dead-letter queue are what make delivery at-least-once.
  */
 const base = async (event: EventBridgeEvent<string, unknown>): Promise<SyncOutcome> => {
-  const correlationId = correlationIdOf(event.detail);
+  const correlationId = correlationIdOfDetail(event.detail);
   logger.appendKeys({ eventId: event.id, detailType: event["detail-type"], ...(correlationId ? { correlationId } : {}) });
   try {
     const outcome = await syncCognitoFromEvent(getServices())(event);
@@ -21,11 +22,5 @@ const base = async (event: EventBridgeEvent<string, unknown>): Promise<SyncOutco
     logger.removeKeys(["eventId", "detailType", "correlationId"]);
   }
 };
-
-function correlationIdOf(detail: unknown): string | undefined {
-  if (typeof detail !== "object" || detail === null || !("metadata" in detail)) return undefined;
-  const { metadata } = detail as { metadata?: { correlationId?: unknown } };
-  return typeof metadata?.correlationId === "string" ? metadata.correlationId : undefined;
-}
 
 export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
