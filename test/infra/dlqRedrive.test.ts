@@ -2,6 +2,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEventBridgeServer, type EventBridgeServer } from "../../local/eventBridgeServer.js";
 import type { BusEntry } from "../../local/eventBus.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { deadLetterMessage } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
 import { entryFromDeadLetter, redriveDeadLetters, type DeadLetterSource, type QueuedMessage } from "../../scripts/redriveDeadLetters.js";
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
     onEvent: (entry) => received.push(entry),
     reject: (entry) => (entry.Detail ?? "").includes("refuse-me"),
   });
-  client = new EventBridgeClient({ region: "us-east-1", endpoint: server.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  client = new EventBridgeClient({ region: "us-east-1", ...localEndpoint(server.endpoint) });
 });
 afterAll(async () => {
   client.destroy();
