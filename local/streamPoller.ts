@@ -159,7 +159,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
       let failedIds: Set<string>;
-      let error = "";
+      let error: string;
       try {
         const response = await options.handler({ Records: pending });
         failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -169,16 +169,15 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         failedIds = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ""));
         error = thrown instanceof Error ? thrown.message : String(thrown);
       }
-      // Lambda resumes from the lowest failed sequence number; an unknown identifier fails the whole batch.
-      const first = pending.findIndex((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
-      const resumeFrom = first === -1 ? 0 : first;
       if (stopped) return false; // shutting down: the batch is abandoned and not checkpointed
+      const failed = (record: DynamoDBRecord) => failedIds.has(record.dynamodb?.SequenceNumber ?? "");
       if (attempt > maxRetries) {
-        const records = pending.filter((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ""));
+        const records = pending.filter(failed);
         await options.onFailure?.({ records: records.length > 0 ? records : pending, attempts: attempt, error });
         return true;
       }
-      pending = pending.slice(resumeFrom);
+      // Lambda resumes from the lowest failed sequence number; an unknown identifier fails the whole batch.
+      pending = pending.slice(Math.max(0, pending.findIndex(failed)));
       await retryDelays.wait((options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
     }
   }
