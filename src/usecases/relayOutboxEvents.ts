@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { EVENT_SOURCE } from "../domain/events.js";
 import type { Services } from "../composition/services.js";
 import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
@@ -186,4 +187,3 @@ function describe({ recordId, eventId, detailType, correlationId }: OutboxEntry)
 }
 
 const backoff = (baseMs: number, round: number) => baseMs * 2 ** (round - 1) * (0.5 + Math.random() / 2);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

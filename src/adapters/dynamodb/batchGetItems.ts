@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 type Key = Record<string, string>;
@@ -43,5 +44,3 @@ export class ItemsByKey {
 }
 
 const keyString = (item: Item) => `${String(item.PK)}\u0000${String(item.SK)}`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

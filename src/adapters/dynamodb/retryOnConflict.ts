@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { TransactionCanceledException, TransactionConflictException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConcurrentModificationError } from "../../domain/errors.js";
@@ -38,5 +39,3 @@ function isConflict(error: unknown): boolean {
     (error.CancellationReasons ?? []).some((reason) => reason.Code === "TransactionConflict")
   );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+import { setTimeout as realSleep } from "node:timers/promises";
 import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
@@ -13,8 +14,6 @@ export const RETRY_DELAYS_MS = [100, 200, 400] as const;
 export interface PostConfirmationDeps {
   sleep: (ms: number) => Promise<void>;
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Cognito PostConfirmation: writes the profile of a freshly confirmed user. It never fails the
