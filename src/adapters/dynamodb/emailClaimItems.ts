@@ -33,25 +33,19 @@ export function putEmailClaim(
   takeOver?: { staleEmailId: string; nowEpoch: number },
 ): NamedItem {
   const item: EmailClaimItem = { ...keys.emailClaim(address), ...claim };
-  const condition = takeOver
-    ? "attribute_not_exists(PK) OR (verified = :false AND releaseAt < :now AND emailId = :staleEmailId)"
-    : "attribute_not_exists(PK)";
   return {
     name: "putEmailClaim",
     item: {
       Put: {
         TableName: tableName,
         Item: item,
-        ConditionExpression: condition,
         ...(takeOver
           ? {
-              ExpressionAttributeValues: {
-                ":false": false,
-                ":now": takeOver.nowEpoch,
-                ":staleEmailId": takeOver.staleEmailId,
-              },
+              ConditionExpression:
+                "attribute_not_exists(PK) OR (verified = :false AND releaseAt < :now AND emailId = :staleEmailId)",
+              ExpressionAttributeValues: { ":false": false, ":now": takeOver.nowEpoch, ":staleEmailId": takeOver.staleEmailId },
             }
-          : {}),
+          : { ConditionExpression: "attribute_not_exists(PK)" }),
       },
     },
     onConditionFailed: () => new EmailNotAvailableError(),
