@@ -71,6 +71,7 @@ describe("createUserFromSignUp", () => {
     expect(await createUserFromSignUp(services)({ userId, email: address, correlationId: "c-4" })).toEqual({ created: true });
 
     expect(await readItem(services, keys.email(holder.userId, stale.emailId))).toBeUndefined();
+    expect(await readItem(services, keys.verificationCode(holder.userId, stale.emailId))).toBeUndefined();
     expect(await readItem(services, keys.profile(holder.userId))).toMatchObject({ emailCount: 1 });
     const claim = await readItem(services, keys.emailClaim(address));
     expect(claim).toMatchObject({ userId, verified: true });

@@ -8,6 +8,7 @@ import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { GSI1 } from "./tableDefinition.js";
+import { deleteVerificationCode } from "./verificationItems.js";
 import type { NamedItem } from "./transact.js";
 
 export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: string): ProfileStore {
@@ -71,6 +72,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
         const stale = takeOver.claim;
         items.push(
           deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }),
+          deleteVerificationCode(tableName, stale.userId, stale.emailId),
           adjustEmailCount(tableName, stale.userId, -1),
           putOutboxEvent(tableName, takeOver.event),
         );
