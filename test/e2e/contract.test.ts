@@ -4,6 +4,7 @@ import { assertValidEvent } from "../support/eventSchemas.js";
 import { assertErrorBodyMatchesOpenApi, assertMatchesOpenApi } from "../support/openApiContract.js";
 import {
   api,
+  deployed,
   getJson,
   mailbox,
   makeAdmin,
@@ -39,7 +40,7 @@ async function addVerifiedEmail(user: SignedInUser, email: string): Promise<Emai
   return (await exchange<EmailRecord>(200, "POST", path, { token: user.accessToken, body: { code: await latestCode(email) } })).body;
 }
 
-describe("responses match docs/openapi.yaml", () => {
+describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
   it("profile: read, update, If-Match, validation, size, authorisation", async () => {
     const user = await registerUser();
     const token = user.accessToken;
@@ -232,7 +233,7 @@ const EVENT_TYPES = [
 
 const TARGET_EVENT_KEYS = ["account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version"];
 
-describe("published events match the committed JSON Schemas", () => {
+describe.skipIf(deployed)("published events match the committed JSON Schemas", () => {
   it("every event the stack published validates, in the EventBridge target shape, and all nine types occur", async () => {
     const user = await registerUser();
     const token = user.accessToken;

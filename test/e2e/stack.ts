@@ -10,6 +10,7 @@ import { inject } from "vitest";
 import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
+import type { Target } from "./target.js";
 
 export interface MailboxMessage {
   to: string;
@@ -30,6 +31,11 @@ export interface SignedInUser {
 export const PASSWORD = "Correct-Horse-9";
 
 export const apiUrl = (): string => inject("apiUrl");
+
+export const target = (): Target => inject("target");
+
+/** A deployed stage: no `/_local/*`, no mailbox, no admin access to its Cognito. */
+export const deployed = target().kind === "deployed";
 
 export async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(`${apiUrl()}${path}`);
@@ -62,11 +68,17 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
+/** The app client users sign in with: cognito-local's, or the deployed stage's on Cognito itself. */
+async function appClient(): Promise<{ client: CognitoIdentityProviderClient; clientId: string }> {
+  const stage = target();
+  if (stage.kind === "deployed") return { client: new CognitoIdentityProviderClient({ region: stage.region }), clientId: stage.clientId };
+  return { client: await cognitoClient(), clientId: (await localConfig()).clientId };
+}
+
 async function initiateAuth(flow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH", parameters: Record<string, string>) {
-  const config = await localConfig();
-  const client = await cognitoClient();
+  const { client, clientId } = await appClient();
   try {
-    const result = await client.send(new InitiateAuthCommand({ ClientId: config.clientId, AuthFlow: flow, AuthParameters: parameters }));
+    const result = await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: flow, AuthParameters: parameters }));
     return result.AuthenticationResult ?? {};
   } finally {
     client.destroy();
@@ -89,11 +101,21 @@ export async function registerUser(email = uniqueEmail()): Promise<SignedInUser>
   } finally {
     client.destroy();
   }
-  const tokens = await signIn(email);
+  return signedIn(email, PASSWORD);
+}
+
+/** The user the smoke test acts as: a fresh one locally; on a deployed stage, its standing test user. */
+export async function testUser(): Promise<SignedInUser> {
+  const stage = target();
+  return stage.kind === "deployed" ? signedIn(stage.email, stage.password) : registerUser();
+}
+
+async function signedIn(email: string, password: string): Promise<SignedInUser> {
+  const tokens = await signIn(email, password);
   const claims = JSON.parse(Buffer.from((tokens.AccessToken ?? "").split(".")[1] ?? "", "base64url").toString()) as { sub: string };
   return {
     email,
-    password: PASSWORD,
+    password,
     userId: claims.sub,
     accessToken: tokens.AccessToken ?? "",
     idToken: tokens.IdToken ?? "",
