@@ -38,7 +38,8 @@ describe.skipIf(deployed)("events: outbox -> stream -> relay -> bus -> targets",
     expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
-  it("a target that keeps failing ends in the dead-letter list after its retries", async () => {
+  // Needs the suite's own stack, which adds a failing target (or `LOCAL_FAILING_TARGET=1 npm start`).
+  it.skipIf(Boolean(process.env.API_URL) && process.env.LOCAL_FAILING_TARGET !== "1")("a target that keeps failing ends in the dead-letter list after its retries", async () => {
     const user = await registerUser();
     const correlationId = `e2e-dlq-${randomUUID()}`;
     await api("PUT", "/users/me", { token: user.accessToken, headers: { "X-Correlation-Id": correlationId }, body: { lastName: "Hopper" } });
