@@ -5,20 +5,19 @@ import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
   claimsOf,
-  ManualClock,
+  emailTestBed,
   outboxEvents,
   scanTable,
   signedUpUser,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
 let alice: TestUser;
 
 beforeEach(async () => {
-  services = await createTestServices({ clock: new ManualClock() });
-  alice = await signedUpUser(services);
+  ({ services, alice } = await emailTestBed());
 });
 
 const add = (user: Pick<TestUser, "userId">, email: string, key?: string) =>

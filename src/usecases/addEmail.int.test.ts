@@ -5,6 +5,7 @@ import { UNVERIFIED_CLAIM_SECONDS } from "../domain/email.js";
 import { invoke } from "../../test/support/apiEvent.js";
 import {
   claimsOf,
+  emailTestBed,
   ManualClock,
   outboxEvents,
   scanTable,
@@ -12,16 +13,14 @@ import {
   type TestUser,
 } from "../../test/support/emailFixtures.js";
 import { removeEmail } from "./removeEmail.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
 let clock: ManualClock;
 let alice: TestUser;
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  services = await createTestServices({ clock });
-  alice = await signedUpUser(services);
+  ({ services, clock, alice } = await emailTestBed());
 });
 
 const add = (user: Pick<TestUser, "userId">, body: unknown) =>

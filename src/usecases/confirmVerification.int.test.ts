@@ -5,6 +5,7 @@ import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
   claimsOf,
+  emailTestBed,
   latestCode,
   ManualClock,
   outboxEvents,
@@ -12,16 +13,14 @@ import {
   signedUpUser,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
 let clock: ManualClock;
 let alice: TestUser;
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  services = await createTestServices({ clock });
-  alice = await signedUpUser(services);
+  ({ services, clock, alice } = await emailTestBed());
 });
 
 const confirm = (user: Pick<TestUser, "userId">, emailId: string, body: unknown) =>

@@ -4,22 +4,19 @@ import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
   claimsOf,
-  ManualClock,
+  emailTestBed,
   outboxEvents,
   scanTable,
   signedUpUser,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
-let clock: ManualClock;
 let alice: TestUser;
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  services = await createTestServices({ clock });
-  alice = await signedUpUser(services);
+  ({ services, alice } = await emailTestBed());
 });
 
 const remove = (user: Pick<TestUser, "userId">, emailId: string) =>

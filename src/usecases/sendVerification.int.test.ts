@@ -5,6 +5,7 @@ import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
   claimsOf,
+  emailTestBed,
   ManualClock,
   outboxEvents,
   scanTable,
@@ -13,7 +14,7 @@ import {
 } from "../../test/support/emailFixtures.js";
 import { addEmail } from "./addEmail.js";
 import { removeEmail } from "./removeEmail.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
 let clock: ManualClock;
@@ -21,9 +22,7 @@ let alice: TestUser;
 
 beforeEach(async () => {
   // Ten minutes into an hour window: the first send (the add) leaves 50 minutes on it.
-  clock = new ManualClock(new Date("2030-01-01T10:10:00.000Z"));
-  services = await createTestServices({ clock });
-  alice = await signedUpUser(services);
+  ({ services, clock, alice } = await emailTestBed(new Date("2030-01-01T10:10:00.000Z")));
 });
 
 const send = (user: Pick<TestUser, "userId">, emailId: string, body?: unknown) =>

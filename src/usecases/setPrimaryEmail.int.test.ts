@@ -6,6 +6,7 @@ import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
   claimsOf,
+  emailTestBed,
   ManualClock,
   outboxEvents,
   scanTable,
@@ -13,16 +14,14 @@ import {
   verifiedEmail,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
 let clock: ManualClock;
 let alice: TestUser;
 
 beforeEach(async () => {
-  clock = new ManualClock();
-  services = await createTestServices({ clock });
-  alice = await signedUpUser(services);
+  ({ services, clock, alice } = await emailTestBed());
 });
 
 const makePrimary = (user: Pick<TestUser, "userId">, emailId: string, authTime?: number) =>

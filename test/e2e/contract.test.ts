@@ -14,21 +14,8 @@ import {
   type EmailRecord,
   type SignedInUser,
 } from "./stack.js";
+import { exchange } from "./exchange.js";
 import { claimsOf, cognitoLocalPrivateKey, signRs256 } from "./tokens.js";
-
-interface Options {
-  token?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** One call whose status the test expects and whose whole answer the OpenAPI document must describe. */
-async function exchange<T = Record<string, unknown>>(status: number, method: string, path: string, options: Options = {}) {
-  const response = await api<T>(method, path, options);
-  expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBe(status);
-  assertMatchesOpenApi({ method, path, status: response.status, body: response.body, headers: response.headers });
-  return response;
-}
 
 const latestCode = async (address: string) => (await mailbox(address)).at(-1)?.code ?? "";
 const wrongCode = (code: string) => (code === "000000" ? "111111" : "000000");

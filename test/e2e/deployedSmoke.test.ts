@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertErrorBodyMatchesOpenApi, assertMatchesOpenApi } from "../support/openApiContract.js";
+import { assertErrorBodyMatchesOpenApi } from "../support/openApiContract.js";
+import { exchange } from "./exchange.js";
 import { api, deployed, testUser, type EmailRecord, type SignedInUser } from "./stack.js";
 
 /**
@@ -14,20 +15,6 @@ import { api, deployed, testUser, type EmailRecord, type SignedInUser } from "./
 const SMOKE_PREFIX = "success+smoke-";
 const SIMULATOR = "@simulator.amazonses.com";
 const smokeAddress = () => `${SMOKE_PREFIX}${randomUUID().slice(0, 8)}${SIMULATOR}`;
-
-interface Options {
-  token?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** One call whose status the test expects and whose whole answer the OpenAPI document must describe. */
-async function exchange<T = Record<string, unknown>>(status: number, method: string, path: string, options: Options = {}) {
-  const response = await api<T>(method, path, options);
-  expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBe(status);
-  assertMatchesOpenApi({ method, path, status: response.status, body: response.body, headers: response.headers });
-  return response;
-}
 
 const listEmails = async (token: string) => (await exchange<{ emails: EmailRecord[] }>(200, "GET", "/users/me/emails", { token })).body.emails;
 

@@ -5,7 +5,7 @@ import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
 import { outboxEvents as allOutboxEvents } from "./outbox.js";
-import type { TestServices } from "./testServices.js";
+import { createTestServices, type TestServices } from "./testServices.js";
 
 /** A clock tests move by hand: codes expire and claims are released without waiting. */
 export class ManualClock implements Clock {
@@ -35,6 +35,13 @@ export async function signedUpUser(services: TestServices, email?: string): Prom
   const [primary] = await services.emails.list(userId);
   if (!primary) throw new Error("sign-up wrote no email");
   return { userId, email: address, primaryEmailId: primary.emailId };
+}
+
+/** A fresh table on a hand-moved clock, with one signed-up user: the email tests' starting point. */
+export async function emailTestBed(start?: Date): Promise<{ services: TestServices; clock: ManualClock; alice: TestUser }> {
+  const clock = new ManualClock(start);
+  const services = await createTestServices({ clock });
+  return { services, clock, alice: await signedUpUser(services) };
 }
 
 /** Claims as the Cognito authorizer passes them; auth_time defaults to the service clock's now. */
