@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { handler as addEmail } from "../handlers/http/addEmail.js";
 import { handler as confirmVerification } from "../handlers/http/confirmVerification.js";
 import { invoke } from "../../test/support/apiEvent.js";
@@ -94,13 +94,24 @@ describe("Idempotency-Key on POST routes", () => {
   });
 
   it("answers 409 while the first request with the key is still running", async () => {
-    const [a, b] = await Promise.all([add(alice, "slow@example.com", "key-3"), add(alice, "slow@example.com", "key-3")]);
-    const statuses = [a, b].map((r) => r.statusCode).sort();
-    // Either the second arrives while the first runs (409), or after it (a replay).
-    expect(statuses[0]).toBe(201);
-    expect([201, 409]).toContain(statuses[1]);
-    const conflict = [a, b].find((r) => r.statusCode === 409);
-    if (conflict) expect(conflict.body.message).toBe("A request with this Idempotency-Key is already in progress");
+    // Hold the first request in its mail step, after its record was marked in progress.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const send = services.mailbox.send.bind(services.mailbox);
+    const spy = vi.spyOn(services.mailbox, "send").mockImplementationOnce(async (mail) => {
+      await held;
+      await send(mail);
+    });
+    const first = add(alice, "slow@example.com", "key-3");
+    await vi.waitFor(() => expect(spy).toHaveBeenCalled());
+
+    const second = await add(alice, "slow@example.com", "key-3");
+    expect(second.statusCode).toBe(409);
+    expect(second.body.message).toBe("A request with this Idempotency-Key is already in progress");
+
+    release();
+    expect((await first).statusCode).toBe(201);
+    expect((await add(alice, "slow@example.com", "key-3")).statusCode).toBe(201);
     expect(await emailItems("slow@example.com")).toHaveLength(1);
   });
 
