@@ -5,6 +5,8 @@ const quietEnv = {
   POWERTOOLS_TRACE_ENABLED: "false",
   POWERTOOLS_LOG_LEVEL: "SILENT",
   AWS_REGION: "us-east-1",
+  // The app client the handler wrapper accepts; test claims carry it (test/support/apiEvent.ts).
+  COGNITO_CLIENT_ID: "test-client",
   AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };

@@ -40,7 +40,15 @@ async function main() {
   const stopOnSignal = () => void dynamo.stop().finally(() => process.exit(130));
   process.once("SIGINT", stopOnSignal).once("SIGTERM", stopOnSignal);
   try {
-    const config = { ...configFromEnv(), environment: "bench", region: "us-east-1", dynamoEndpoint: dynamo.endpoint, tableName: "bench-user-service" };
+    const config = {
+      ...configFromEnv(),
+      environment: "bench",
+      region: "us-east-1",
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: "bench-user-service",
+      // The app client apiEvent's claims name (test/support/apiEvent.ts).
+      appClientId: "test-client",
+    };
     const raw = createDynamoClient({ endpoint: dynamo.endpoint, region: config.region });
     await ensureTable(raw, config.tableName);
     raw.destroy();

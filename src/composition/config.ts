@@ -10,6 +10,12 @@ export interface AppConfig {
   /** A local PutEvents endpoint; unset in AWS. */
   eventBridgeEndpoint?: string;
   userPoolId: string;
+  /**
+   * The app client whose access tokens may call the API. API Gateway's Cognito authorizer accepts
+   * a token of any client of the pool, so the handler wrapper checks `client_id` against this;
+   * unset, every authenticated request is refused (fail closed).
+   */
+  appClientId?: string;
   /** cognito-local's URL; unset in AWS. */
   cognitoEndpoint?: string;
   /** Queue for sign-ups whose profile could not be written; drained by signUpRetryProcessor. */
@@ -35,6 +41,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventBusName: env.EVENT_BUS_NAME ?? `${stage}-user-service`,
     eventBridgeEndpoint: env.EVENTBRIDGE_ENDPOINT || undefined,
     userPoolId: env.COGNITO_USER_POOL_ID ?? "",
+    appClientId: env.COGNITO_CLIENT_ID || undefined,
     cognitoEndpoint: env.COGNITO_ENDPOINT || undefined,
     signUpRetryQueueUrl: env.SIGNUP_RETRY_QUEUE_URL || undefined,
     eventsDlqUrl: env.EVENTS_DLQ_URL || undefined,

@@ -59,6 +59,16 @@ export class AccountNotActiveError extends DomainError {
   }
 }
 
+/**
+ * An admin suspending, reactivating or purging its own account (403): a suspended admin must not
+ * lift its own suspension, and no admin should lock itself out by mistake.
+ */
+export class OwnAccountStatusChangeError extends DomainError {
+  constructor() {
+    super("Admins cannot change the status of their own account");
+  }
+}
+
 /** Sensitive operation without a sign-in in the last 15 minutes (403). */
 export class RecentSignInRequiredError extends DomainError {
   constructor() {

@@ -26,9 +26,6 @@ export type ProfilePatch = Partial<Record<EditableProfileField, string | null>>;
 /** Maximum addresses one user may hold. */
 export const MAX_EMAILS_PER_USER = 5;
 
-/** A sensitive change needs a sign-in this recent (seconds). */
-export const RECENT_SIGN_IN_SECONDS = 15 * 60;
-
 export function assertActive(profile: Pick<UserProfile, "status">): void {
   if (profile.status !== "active") throw new AccountNotActiveError();
 }

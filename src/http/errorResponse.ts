@@ -36,6 +36,7 @@ const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>
   [E.UnauthorizedError, 401],
   [E.ForbiddenError, 403],
   [E.AccountNotActiveError, 403],
+  [E.OwnAccountStatusChangeError, 403],
   [E.RecentSignInRequiredError, 403],
   [E.NotFoundError, 404],
   [E.RouteNotFoundError, 404],

@@ -5,9 +5,8 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Caller } from "../domain/caller.js";
-import { isAdmin } from "../domain/caller.js";
-import { ForbiddenError } from "../domain/errors.js";
 import { getServices, type Services } from "../composition/services.js";
+import { authorizeAdmin } from "../usecases/authorizeAdmin.js";
 import { logger, metrics, tracer } from "../observability.js";
 import { corsHeaders } from "./cors.js";
 import { toErrorResponse } from "./errorResponse.js";
@@ -30,7 +29,7 @@ export interface HttpRequest {
 export type Route = (request: HttpRequest, services: Services) => Promise<HttpResult>;
 
 export interface RouteOptions {
-  /** Callers must be in the `admins` group. */
+  /** Callers must be in the `admins` group and their own account active. */
   admin?: boolean;
 }
 
@@ -50,9 +49,9 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
       ...corsHeaders(header(event, "origin"), services.config.allowedOrigins),
     };
     try {
-      const caller = callerOf(event);
+      const caller = callerOf(event, services.config.appClientId);
       logger.appendKeys({ userId: caller.userId });
-      if (options.admin && !isAdmin(caller)) throw new ForbiddenError("Admin access required");
+      if (options.admin) await authorizeAdmin(services)(caller);
       const result = await route(
         {
           caller,

@@ -23,11 +23,15 @@ export function correlationIdOf(event: APIGatewayProxyEvent): string {
 /**
  * The caller from the authorizer's verified claims, and from nowhere else. API Gateway REST
  * hands claims over as strings; `cognito:groups` arrives as "admins" or "[a b]" / "a,b".
+ * The authorizer checks signature, issuer, expiry and scope but not which app client the token
+ * was issued to: a token of another client of the pool (one with other scopes or flows) must not
+ * reach a route, so `client_id` is compared here, and a missing configuration refuses everyone.
  */
-export function callerOf(event: APIGatewayProxyEvent): Caller {
+export function callerOf(event: APIGatewayProxyEvent, appClientId: string | undefined): Caller {
   const claims = (event.requestContext.authorizer?.claims ?? {}) as Record<string, unknown>;
   const sub = claims.sub;
   if (typeof sub !== "string" || sub.length === 0) throw new UnauthorizedError();
+  if (appClientId === undefined || claims.client_id !== appClientId) throw new UnauthorizedError();
   const authTime = Number(claims.auth_time);
   return {
     userId: sub,

@@ -34,7 +34,7 @@ describe("deleteAccount", () => {
   });
 
   it("lets a suspended user delete the account", async () => {
-    await suspendUser(services)({ userId, reason: "spam", correlationId: "c" });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "spam", correlationId: "c" });
     await deleteAccount(services)({ userId, correlationId: "c" });
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
   });

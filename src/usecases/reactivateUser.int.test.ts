@@ -17,8 +17,8 @@ describe("reactivateUser", () => {
   });
 
   it("reactivates a suspended account, drops the reason and writes one user.reactivated", async () => {
-    await suspendUser(services)({ userId, reason: "review", correlationId: "c" });
-    const profile = await reactivateUser(services)({ userId, correlationId: "corr-r" });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "review", correlationId: "c" });
+    const profile = await reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "corr-r" });
     expect(profile).toMatchObject({ status: "active", version: 3 });
     const stored = await readItem(services, keys.profile(userId));
     expect(stored).toMatchObject({ status: "active", version: 3 });
@@ -29,13 +29,13 @@ describe("reactivateUser", () => {
   });
 
   it("is a no-op on an active account", async () => {
-    expect(await reactivateUser(services)({ userId, correlationId: "c" })).toMatchObject({ status: "active", version: 1 });
+    expect(await reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "c" })).toMatchObject({ status: "active", version: 1 });
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.reactivated")).toHaveLength(0);
   });
 
   it("refuses a deleted account with AccountDeletedError", async () => {
     await deleteAccount(services)({ userId, correlationId: "c" });
-    await expect(reactivateUser(services)({ userId, correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
+    await expect(reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
   });
 });

@@ -1,18 +1,21 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
-import { AccountDeletedError, NotFoundError } from "../domain/errors.js";
+import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
 
 export interface ReactivateUserInput {
   userId: string;
+  /** The admin acting; never the account itself. */
+  actorId: string;
   correlationId: string;
 }
 
 /** Admin action, the inverse of suspendUser: an active account is a no-op, a deleted one 409. */
 export const reactivateUser =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  async ({ userId, correlationId }: ReactivateUserInput): Promise<UserProfile> => {
+  async ({ userId, actorId, correlationId }: ReactivateUserInput): Promise<UserProfile> => {
+    if (actorId === userId) throw new OwnAccountStatusChangeError();
     const current = await services.profiles.get(userId);
     if (!current) throw new NotFoundError("User");
     if (current.status === "deleted") throw new AccountDeletedError();

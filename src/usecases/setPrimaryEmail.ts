@@ -1,11 +1,10 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
-import type { Caller } from "../domain/caller.js";
+import { assertRecentSignIn, type Caller } from "../domain/caller.js";
 import type { EmailRecord } from "../domain/email.js";
-import { EmailNotVerifiedError, RecentSignInRequiredError } from "../domain/errors.js";
+import { EmailNotVerifiedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { RECENT_SIGN_IN_SECONDS, type UserProfile } from "../domain/user.js";
-import { epochSeconds } from "../ports/clock.js";
+import type { UserProfile } from "../domain/user.js";
 import { logger } from "../observability.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 import { primaryChangedNotice } from "./mailMessages.js";
@@ -25,10 +24,7 @@ export interface SetPrimaryEmailInput {
 export const setPrimaryEmail =
   (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
   async ({ caller, emailId, correlationId }: SetPrimaryEmailInput): Promise<EmailRecord> => {
-    const now = services.clock.now();
-    if (caller.authTime === undefined || epochSeconds(now) - caller.authTime > RECENT_SIGN_IN_SECONDS) {
-      throw new RecentSignInRequiredError();
-    }
+    assertRecentSignIn(caller, services.clock.now());
     const { userId } = caller;
     const { account, record: target } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (!target.isVerified) throw new EmailNotVerifiedError();

@@ -17,7 +17,7 @@ describe("suspendUser", () => {
   });
 
   it("suspends with the reason and writes one user.suspended", async () => {
-    const profile = await suspendUser(services)({ userId, reason: "Chargeback fraud", correlationId: "corr-s" });
+    const profile = await suspendUser(services)({ userId, actorId: "an-admin", reason: "Chargeback fraud", correlationId: "corr-s" });
     expect(profile).toMatchObject({ status: "suspended", suspendedReason: "Chargeback fraud", version: 2 });
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "suspended", version: 2 });
     const events = (await outboxEvents(services)).filter((e) => e.detailType === "user.suspended");
@@ -26,19 +26,19 @@ describe("suspendUser", () => {
   });
 
   it("is a no-op on a suspended account: first reason stands, no second event", async () => {
-    await suspendUser(services)({ userId, reason: "first", correlationId: "c" });
-    const again = await suspendUser(services)({ userId, reason: "second", correlationId: "c" });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "first", correlationId: "c" });
+    const again = await suspendUser(services)({ userId, actorId: "an-admin", reason: "second", correlationId: "c" });
     expect(again).toMatchObject({ suspendedReason: "first", version: 2 });
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.suspended")).toHaveLength(1);
   });
 
   it("refuses a deleted account with AccountDeletedError, leaving it deleted", async () => {
     await deleteAccount(services)({ userId, correlationId: "c" });
-    await expect(suspendUser(services)({ userId, reason: "x", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
+    await expect(suspendUser(services)({ userId, actorId: "an-admin", reason: "x", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted", version: 2 });
   });
 
   it("is NotFound for an unknown user", async () => {
-    await expect(suspendUser(services)({ userId: randomUUID(), reason: "x", correlationId: "c" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(suspendUser(services)({ userId: randomUUID(), actorId: "an-admin", reason: "x", correlationId: "c" })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

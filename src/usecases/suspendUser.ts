@@ -1,11 +1,13 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
-import { AccountDeletedError, NotFoundError } from "../domain/errors.js";
+import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
 
 export interface SuspendUserInput {
   userId: string;
+  /** The admin acting; never the account itself. */
+  actorId: string;
   reason: string;
   correlationId: string;
 }
@@ -17,7 +19,8 @@ export interface SuspendUserInput {
  */
 export const suspendUser =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  async ({ userId, reason, correlationId }: SuspendUserInput): Promise<UserProfile> => {
+  async ({ userId, actorId, reason, correlationId }: SuspendUserInput): Promise<UserProfile> => {
+    if (actorId === userId) throw new OwnAccountStatusChangeError();
     const current = await services.profiles.get(userId);
     if (!current) throw new NotFoundError("User");
     if (current.status === "deleted") throw new AccountDeletedError();

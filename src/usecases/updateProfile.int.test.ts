@@ -80,7 +80,7 @@ describe("updateProfile", () => {
   });
 
   it("refuses a suspended account with AccountNotActiveError", async () => {
-    await suspendUser(services)({ userId, reason: "abuse", correlationId: "c" });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "abuse", correlationId: "c" });
     await expect(update({ firstName: "X" })).rejects.toBeInstanceOf(AccountNotActiveError);
     expect(await readItem(services, keys.profile(userId))).not.toHaveProperty("firstName");
   });

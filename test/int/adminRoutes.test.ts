@@ -16,7 +16,7 @@ import { signUpUser } from "../support/users.js";
 describe("admin routes", () => {
   let services: TestServices;
   let target: { userId: string; email: string };
-  const admin: TestClaims = { sub: "admin-1", groups: ["admins"] };
+  let admin: TestClaims;
   const suspend = (userId: string, body?: string | object, headers?: Record<string, string>, claims = admin) =>
     invoke(adminSuspendUser, {
       method: "POST",
@@ -52,6 +52,7 @@ describe("admin routes", () => {
   beforeEach(async () => {
     services = await createTestServices();
     target = await signUpUser(services);
+    admin = { sub: (await signUpUser(services)).userId, groups: ["admins"] };
   });
 
   describe("non-admin callers get 403 on every admin route and change nothing", () => {
@@ -195,6 +196,46 @@ describe("admin routes", () => {
 
       const reused = await suspend(target.userId, { reason: "Something else" }, key);
       expect(reused.statusCode).toBe(422);
+    });
+  });
+
+  describe("an admin's own account", () => {
+    it("a suspended admin loses every admin route, though its token still says admins (403)", async () => {
+      const other: TestClaims = { sub: (await signUpUser(services)).userId, groups: ["admins"] };
+      expect((await suspend(admin.sub, { reason: "Compromised" }, undefined, other)).statusCode).toBe(200);
+
+      const calls = [
+        () => reactivate(admin.sub),
+        () => suspend(other.sub, { reason: "Revenge" }),
+        () => reactivate(target.userId),
+        () => getUser(target.userId),
+        () => findUsers({ email: target.email }),
+      ];
+      for (const call of calls) {
+        const res = await call();
+        expect(res.statusCode).toBe(403);
+        expect(res.body).toMatchObject({ statusCode: 403, error: "Forbidden", message: "Account is not active" });
+      }
+      expect(await readItem(services, keys.profile(admin.sub))).toMatchObject({ status: "suspended" });
+      expect(await readItem(services, keys.profile(other.sub))).toMatchObject({ status: "active" });
+    });
+
+    it("a deleted admin, or one without a profile, gets 403", async () => {
+      await deleteAccount(services)({ userId: admin.sub, correlationId: "c" });
+      const ghost: TestClaims = { sub: randomUUID(), groups: ["admins"] };
+      for (const claims of [admin, ghost]) {
+        const res = await getUser(target.userId, claims);
+        expect(res.statusCode).toBe(403);
+        expect(res.body).toMatchObject({ message: "Account is not active" });
+      }
+    });
+
+    it("no admin suspends or reactivates its own account (403)", async () => {
+      for (const res of [await suspend(admin.sub, { reason: "Oops" }), await reactivate(admin.sub)]) {
+        expect(res.statusCode).toBe(403);
+        expect(res.body).toMatchObject({ statusCode: 403, message: "Admins cannot change the status of their own account" });
+      }
+      expect(await readItem(services, keys.profile(admin.sub))).toMatchObject({ status: "active", version: 1 });
     });
   });
 });

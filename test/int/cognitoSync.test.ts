@@ -69,7 +69,7 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("user.suspended disables the Cognito user; delivered twice it is still just disabled", async () => {
-    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "abuse report", correlationId });
     const suspended = await lastEvent(services, userId, "user.suspended");
 
     expect(await deliver(suspended)).toEqual({ action: "disable", userId });
@@ -80,9 +80,9 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("user.reactivated enables the user again and sign-in works", async () => {
-    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "abuse report", correlationId });
     await deliver(await lastEvent(services, userId, "user.suspended"));
-    await reactivateUser(services)({ userId, correlationId });
+    await reactivateUser(services)({ userId, actorId: "an-admin", correlationId });
     const reactivated = await lastEvent(services, userId, "user.reactivated");
 
     expect(await deliver(reactivated)).toEqual({ action: "enable", userId });
@@ -93,8 +93,8 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("a user.suspended delivered late, after the reactivation, does not disable the user", async () => {
-    await suspendUser(services)({ userId, reason: "mistake", correlationId });
-    await reactivateUser(services)({ userId, correlationId });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "mistake", correlationId });
+    await reactivateUser(services)({ userId, actorId: "an-admin", correlationId });
     const reactivated = await lastEvent(services, userId, "user.reactivated");
     const lateSuspended = await lastEvent(services, userId, "user.suspended");
 
@@ -105,8 +105,8 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("user.deleted disables the user, and a late user.reactivated cannot revive it", async () => {
-    await suspendUser(services)({ userId, reason: "review", correlationId });
-    await reactivateUser(services)({ userId, correlationId });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "review", correlationId });
+    await reactivateUser(services)({ userId, actorId: "an-admin", correlationId });
     await deleteAccount(services)({ userId, correlationId });
 
     expect(await deliver(await lastEvent(services, userId, "user.deleted"))).toEqual({ action: "disable", userId });
@@ -152,7 +152,7 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   });
 
   it("lets a Cognito failure propagate so EventBridge retries the event", async () => {
-    await suspendUser(services)({ userId, reason: "abuse report", correlationId });
+    await suspendUser(services)({ userId, actorId: "an-admin", reason: "abuse report", correlationId });
     const suspended = await lastEvent(services, userId, "user.suspended");
     const broken = await createTestServices(
       {},

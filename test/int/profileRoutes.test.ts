@@ -7,7 +7,7 @@ import { handler as getMe } from "../../src/handlers/http/getMe.js";
 import { handler as updateMe } from "../../src/handlers/http/updateMe.js";
 import type { ProfileStore } from "../../src/ports/profileStore.js";
 import { suspendUser } from "../../src/usecases/suspendUser.js";
-import { invoke, type ApiEventInput } from "../support/apiEvent.js";
+import { invoke, type ApiEventInput, type TestClaims } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
@@ -18,11 +18,11 @@ describe("profile routes: /users/me", () => {
   let services: TestServices;
   let userId: string;
   let email: string;
-  const me = (input: Omit<ApiEventInput, "path" | "claims"> & { sub?: string }) =>
+  const me = (input: Omit<ApiEventInput, "path" | "claims"> & { sub?: string; claims?: Partial<TestClaims> }) =>
     invoke(input.method === "GET" ? getMe : input.method === "PUT" ? updateMe : deleteMe, {
       ...input,
       path: "/users/me",
-      claims: { sub: input.sub ?? userId },
+      claims: { sub: input.sub ?? userId, ...input.claims },
     });
   const stored = () => readItem(services, keys.profile(userId));
 
@@ -32,6 +32,15 @@ describe("profile routes: /users/me", () => {
   });
 
   describe("GET", () => {
+    it.each([
+      ["another app client of the pool", { client_id: "some-other-client" }],
+      ["no client_id claim", { client_id: "" }],
+    ])("is 401 for a token of %s: the authorizer does not check client_id, the wrapper does", async (_label, claims) => {
+      const res = await me({ method: "GET", claims });
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toMatchObject({ statusCode: 401, error: "Unauthorized", requestId: expect.any(String) });
+    });
+
     it("returns 200 with the profile and its ETag", async () => {
       const res = await me({ method: "GET" });
       expect(res.statusCode).toBe(200);
@@ -163,7 +172,7 @@ describe("profile routes: /users/me", () => {
 
   describe("account status", () => {
     it("refuses writes by a suspended user with 403 'Account is not active'; reading still works", async () => {
-      await suspendUser(services)({ userId, reason: "abuse", correlationId: "c" });
+      await suspendUser(services)({ userId, actorId: "an-admin", reason: "abuse", correlationId: "c" });
       const put = await me({ method: "PUT", body: { firstName: "Nope" } });
       expect(put.statusCode).toBe(403);
       expect(put.body).toMatchObject({ statusCode: 403, error: "Forbidden", message: "Account is not active" });
@@ -197,6 +206,22 @@ describe("profile routes: /users/me", () => {
       expect(put.statusCode).toBe(403);
       expect(put.body.message).toBe("Account is not active");
       expect((await me({ method: "GET" })).body).toMatchObject({ status: "deleted" });
+    });
+
+    it.each([
+      ["a sign-in 16 minutes ago", { auth_time: Math.floor(Date.now() / 1000) - 16 * 60 }],
+      ["no auth_time claim", { auth_time: "" }],
+    ])("needs a recent sign-in: %s is 403 and deletes nothing", async (_label, claims) => {
+      const res = await me({ method: "DELETE", claims });
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toMatchObject({ statusCode: 403, error: "Forbidden", message: "Recent sign-in required" });
+      expect(await stored()).toMatchObject({ status: "active", version: 1 });
+      expect((await outboxEvents(services)).filter((e) => e.detailType === "user.deleted")).toHaveLength(0);
+    });
+
+    it("accepts a sign-in 14 minutes ago", async () => {
+      const res = await me({ method: "DELETE", claims: { auth_time: Math.floor(Date.now() / 1000) - 14 * 60 } });
+      expect(res.statusCode).toBe(200);
     });
 
     it("is 401 without authorizer claims", async () => {

@@ -10,7 +10,7 @@ export const handler = httpHandler(
   idempotent("adminReactivateUser", async (req, services) => {
     const { userId } = validate(userIdParam, req.pathParameters);
     validate(reactivateUserBody, req.body);
-    return ok(await reactivateUser(services)({ userId, correlationId: req.correlationId }));
+    return ok(await reactivateUser(services)({ userId, actorId: req.caller.userId, correlationId: req.correlationId }));
   }),
   { admin: true },
 );

@@ -10,7 +10,7 @@ export const handler = httpHandler(
   idempotent("adminSuspendUser", async (req, services) => {
     const { userId } = validate(userIdParam, req.pathParameters);
     const { reason } = validate(suspendUserBody, req.body);
-    return ok(await suspendUser(services)({ userId, reason, correlationId: req.correlationId }));
+    return ok(await suspendUser(services)({ userId, actorId: req.caller.userId, reason, correlationId: req.correlationId }));
   }),
   { admin: true },
 );

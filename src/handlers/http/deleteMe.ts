@@ -1,9 +1,11 @@
+import { assertRecentSignIn } from "../../domain/caller.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { deleteAccount } from "../../usecases/deleteAccount.js";
 
-/** DELETE /users/me: soft delete, idempotent. */
+/** DELETE /users/me: soft delete, idempotent; sensitive, so it needs a recent sign-in. */
 export const handler = httpHandler(async (req, services) => {
+  assertRecentSignIn(req.caller, services.clock.now());
   const { deletedAt } = await deleteAccount(services)({ userId: req.caller.userId, correlationId: req.correlationId });
   return ok({ message: "Account deleted", deletedAt });
 });
