@@ -135,11 +135,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,
       COGNITO_USER_POOL_ID: cognito.userPoolId,
+      COGNITO_CLIENT_ID: cognito.clientId,
       EVENTBRIDGE_ENDPOINT: pipeline.eventBridgeEndpoint,
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
     });
     const services = createServices(
-      { ...config, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId, eventBridgeEndpoint: pipeline.eventBridgeEndpoint },
+      {
+        ...config,
+        cognitoEndpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+        appClientId: cognito.clientId,
+        eventBridgeEndpoint: pipeline.eventBridgeEndpoint,
+      },
       {
         mailer: memoryMailbox,
         signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry"),
