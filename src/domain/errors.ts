@@ -191,3 +191,13 @@ export class InvalidVerificationCodeError extends DomainError {
     super("Invalid or expired verification code");
   }
 }
+
+/**
+ * A queued sign-up the identity provider does not confirm (no such user, not confirmed, another
+ * sub or address): nothing is written, and the job stays failed for an operator to look at.
+ */
+export class SignUpNotConfirmedError extends DomainError {
+  constructor() {
+    super("Sign-up is not confirmed by the user pool");
+  }
+}

@@ -16,6 +16,8 @@ export interface DirectoryUser {
 }
 
 export interface UserDirectory {
+  /** The user as the pool holds it now; undefined when the pool has no such user. */
+  getUser(userId: string): Promise<DirectoryUser | undefined>;
   /** Makes `email` the sign-in name, marked verified (we verified it before it became primary). */
   setEmail(userId: string, email: string): Promise<void>;
   /** Blocks sign-in and revokes the user's sessions. A user already gone from the pool is a no-op. */

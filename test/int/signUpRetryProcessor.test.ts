@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { beforeEach, describe, expect, it } from "vitest";
+import { SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { handler } from "../../src/handlers/jobs/signUpRetryProcessor.js";
 import type { SignUpJob } from "../../src/ports/jobQueue.js";
 import { lambdaContext } from "../support/apiEvent.js";
+import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { outboxEvents, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
@@ -28,29 +30,47 @@ function sqsRecord(body: SignUpJob | string): SQSRecord {
   };
 }
 
+const PASSWORD = "Correct-Horse-1";
+
 describe("sign-up retry processor (SQS)", () => {
+  let cognito: TestCognito;
   let services: TestServices;
-  beforeEach(async () => {
-    services = await createTestServices();
+  beforeAll(async () => {
+    cognito = await startTestCognito();
   });
+  afterAll(() => cognito?.stop());
+  beforeEach(async () => {
+    services = await createTestServices({}, { cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId });
+  });
+  /** A user confirmed in the pool, and the job the PostConfirmation trigger would have queued. */
+  const confirmedJob = async (email: string, correlationId = "c"): Promise<SignUpJob> => ({
+    userId: await cognito.createConfirmedUser(email, PASSWORD),
+    email,
+    correlationId,
+  });
+  const run = (...jobs: (SignUpJob | string)[]) => {
+    const records = jobs.map(sqsRecord);
+    return handler({ Records: records }, lambdaContext("signUpRetryProcessor")).then((result) => ({
+      records,
+      failed: result.batchItemFailures.map((f) => f.itemIdentifier).sort(),
+    }));
+  };
 
   it("writes queued sign-ups and reports only the failing records", async () => {
     await signUpUser(services, "already.verified@example.com");
-    const good = { userId: randomUUID(), email: "Queued@Example.com", correlationId: "corr-queued" };
-    const records = [
-      sqsRecord(good),
-      sqsRecord({ userId: randomUUID(), email: "already.verified@example.com", correlationId: "c" }),
-      sqsRecord("not json"),
-      sqsRecord(JSON.stringify({ userId: "", email: "x@example.com" })),
-    ];
-    const event: SQSEvent = { Records: records };
-
-    const result = await handler(event, lambdaContext("signUpRetryProcessor"));
-
-    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
-      records.slice(1).map((r) => r.messageId).sort(),
+    const good = await confirmedJob(`Queued-${randomUUID()}@Example.com`, "corr-queued");
+    const { records, failed } = await run(
+      good,
+      await confirmedJob("already.verified@example.com"),
+      "not json",
+      JSON.stringify({ userId: "", email: "x@example.com" }),
     );
-    expect(await readItem(services, keys.profile(good.userId))).toMatchObject({ email: "queued@example.com", status: "active" });
+
+    expect(failed).toEqual(records.slice(1).map((r) => r.messageId).sort());
+    expect(await readItem(services, keys.profile(good.userId))).toMatchObject({
+      email: good.email.toLowerCase(),
+      status: "active",
+    });
     const created = (await outboxEvents(services)).filter((e) => e.detail.userId === good.userId);
     expect(created.map((e) => [e.detailType, (e.detail.metadata as { correlationId: string }).correlationId])).toEqual([
       ["user.created", "corr-queued"],
@@ -58,11 +78,34 @@ describe("sign-up retry processor (SQS)", () => {
   });
 
   it("treats a redelivered job whose profile exists as done", async () => {
-    const job = { userId: randomUUID(), email: "redelivered@example.com", correlationId: "c" };
-    const first = await handler({ Records: [sqsRecord(job)] }, lambdaContext());
-    const again = await handler({ Records: [sqsRecord(job)] }, lambdaContext());
-    expect(first.batchItemFailures).toEqual([]);
-    expect(again.batchItemFailures).toEqual([]);
+    const job = await confirmedJob(`redelivered-${randomUUID()}@example.com`);
+    expect((await run(job)).failed).toEqual([]);
+    expect((await run(job)).failed).toEqual([]);
     expect(await outboxEvents(services)).toHaveLength(1);
+  });
+
+  describe("re-reads the user from the pool before writing a verified claim", () => {
+    it.each([
+      ["a sub the pool does not know", async () => ({ userId: randomUUID(), email: `forged-${randomUUID()}@example.com`, correlationId: "c" })],
+      [
+        "another address than the pool's",
+        async () => ({ ...(await confirmedJob(`real-${randomUUID()}@example.com`)), email: `victim-${randomUUID()}@example.com` }),
+      ],
+      [
+        "a user who never confirmed",
+        async () => {
+          const email = `unconfirmed-${randomUUID()}@example.com`;
+          const signUp = await cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD }));
+          return { userId: signUp.UserSub ?? "", email, correlationId: "c" };
+        },
+      ],
+    ])("%s: the job fails and nothing is written", async (_label, makeJob) => {
+      const job = await makeJob();
+      const { records, failed } = await run(job);
+      expect(failed).toEqual([records[0]!.messageId]);
+      expect(await readItem(services, keys.profile(job.userId))).toBeUndefined();
+      expect(await readItem(services, keys.emailClaim(job.email.toLowerCase()))).toBeUndefined();
+      expect(await outboxEvents(services)).toHaveLength(0);
+    });
   });
 });

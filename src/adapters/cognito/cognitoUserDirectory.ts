@@ -1,5 +1,5 @@
-import type { UserType } from "@aws-sdk/client-cognito-identity-provider";
-import { logger } from "../../observability.js";
+import type { AttributeType } from "@aws-sdk/client-cognito-identity-provider";
+import { logger, traced } from "../../observability.js";
 import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
@@ -25,12 +25,23 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
   // Loaded on first use: only the Cognito sync consumer and the reconciler talk to the pool.
   const sdk = lazy(async () => {
     const cognito = await import("@aws-sdk/client-cognito-identity-provider");
-    const client = new cognito.CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) });
+    const client = traced(new cognito.CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) }));
     return { cognito, client };
   });
   const UserPoolId = config.userPoolId;
 
   return {
+    async getUser(userId) {
+      const { cognito, client } = await sdk();
+      try {
+        const user = await client.send(new cognito.AdminGetUserCommand({ UserPoolId, Username: userId }));
+        return toDirectoryUser({ ...user, Attributes: user.UserAttributes });
+      } catch (error) {
+        if (error instanceof cognito.UserNotFoundException) return undefined;
+        throw error;
+      }
+    },
+
     async setEmail(userId, email) {
       // email_verified=true in the same call applies the change at once, even in a pool that keeps
       // email changes pending until verified: we verified the address before it became primary.
@@ -104,7 +115,15 @@ function isLocalUnsupported(error: unknown): boolean {
   return error.name.includes("Unsupported") || error.message.includes("Cognito Local unsupported feature");
 }
 
-function toDirectoryUser(user: UserType): DirectoryUser | undefined {
+/** ListUsers' UserType and AdminGetUser's answer, which names the attributes UserAttributes. */
+interface PoolUser {
+  Attributes?: AttributeType[] | undefined;
+  UserStatus?: string | undefined;
+  Enabled?: boolean | undefined;
+  UserCreateDate?: Date | undefined;
+}
+
+function toDirectoryUser(user: PoolUser): DirectoryUser | undefined {
   const attribute = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;
   const sub = attribute("sub");
   if (!sub || !user.UserCreateDate) return undefined;

@@ -5,7 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import { z } from "zod";
 import { getServices } from "../../composition/services.js";
 import { logger } from "../../observability.js";
-import { createUserFromSignUp } from "../../usecases/createUserFromSignUp.js";
+import { createUserFromQueuedSignUp } from "../../usecases/createUserFromQueuedSignUp.js";
 
 const signUpJob = z.object({
   userId: z.string().min(1),
@@ -15,10 +15,14 @@ const signUpJob = z.object({
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** One queued sign-up; a throw marks only this record failed, so SQS redelivers just it (then its DLQ). */
+/**
+ * One queued sign-up; a throw marks only this record failed, so SQS redelivers just it (then its
+ * DLQ). A job the pool does not confirm fails the same way: it ends in the DLQ, where an operator
+ * sees it, rather than vanishing.
+ */
 async function processRecord(record: SQSRecord): Promise<void> {
   const job = signUpJob.parse(JSON.parse(record.body));
-  const { created } = await createUserFromSignUp(getServices())(job);
+  const { created } = await createUserFromQueuedSignUp(getServices())(job);
   logger.info(created ? "Queued sign-up written" : "Queued sign-up already present", {
     correlationId: job.correlationId,
     userId: job.userId,
