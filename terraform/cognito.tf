@@ -68,6 +68,17 @@ resource "aws_cognito_user_pool_client" "main" {
     "ALLOW_REFRESH_TOKEN_AUTH",
   ]
 
+  # What a user's own access token may write (UpdateUserAttributes, VerifyUserAttribute, and the
+  # attributes SignUp accepts): nothing the service owns. `email` is the sign-in name and must only
+  # follow a verified primary change (SPEC 5.5), `email_verified` with it; names and phone live in
+  # the profile, so Cognito copies would be unchecked claims in the ID token. Sign-up needs no
+  # `email` attribute: with email as the username attribute, Cognito fills it from the username.
+  # Cognito (and this provider, hashicorp/terraform-provider-aws#28684) reads an empty list as
+  # "every standard attribute", so one harmless preference stands in for "nothing".
+  # local/cognito/poolSettings.ts sets the same lists on the local client.
+  write_attributes = ["locale"]
+  read_attributes  = ["email", "email_verified", "locale"]
+
   access_token_validity  = 1
   id_token_validity      = 1
   refresh_token_validity = 30

@@ -4,7 +4,15 @@ import type { Route, Router } from "cognito-local/lib/server/Router.js";
 import type { Services as CognitoServices } from "cognito-local/lib/services/index.js";
 import type { Context } from "cognito-local/lib/services/context.js";
 import type { UserPoolService } from "cognito-local/lib/services/userPoolService.js";
+import type { BusEntry } from "../eventBus.js";
+import { cloudTrailEntry } from "./cloudTrail.js";
 import { passwordPolicyViolation } from "./passwordPolicy.js";
+
+export interface CloseGapsOptions {
+  /** Receives the CloudTrail record of each user-pool call AWS would log and we act on (DeleteUser). */
+  cloudTrail?: (entry: BusEntry) => void;
+  region?: string;
+}
 
 /** What a wrapped target receives: cognito-local passes the parsed JSON body through untyped. */
 type Request = Record<string, unknown> & {
@@ -15,6 +23,8 @@ type Request = Record<string, unknown> & {
   AuthFlow?: string;
   AuthParameters?: Record<string, string>;
   ChallengeResponses?: Record<string, string>;
+  UserAttributes?: { Name?: string; Value?: string }[];
+  AttributeName?: string;
 };
 
 /** The password a target would set, and where the pool is named: by client or by pool id. */
@@ -29,18 +39,47 @@ const NEW_PASSWORD: Record<string, (req: Request) => string | undefined> = {
 
 const INCORRECT = "Incorrect username or password.";
 
+/** Cognito's answer when a request carries an attribute outside the app client's WriteAttributes. */
+const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute";
+
+/**
+ * The attributes a target would write for the caller, checked against the app client. Verifying
+ * an attribute (or asking for the code to) writes its `*_verified` twin and, with a pending
+ * change, the attribute itself: a client that may not write `email` may not verify it either.
+ */
+const WRITTEN_ATTRIBUTES: Record<string, (req: Request) => string[]> = {
+  SignUp: (req) => (req.UserAttributes ?? []).map((a) => a.Name ?? ""),
+  UpdateUserAttributes: (req) => (req.UserAttributes ?? []).map((a) => a.Name ?? ""),
+  GetUserAttributeVerificationCode: (req) => [req.AttributeName ?? ""],
+  VerifyUserAttribute: (req) => [req.AttributeName ?? ""],
+};
+
+/**
+ * Whether a client may write `name`. A client with no WriteAttributes may write the standard
+ * attributes, never the `*_verified` flags (Cognito refuses those at sign-up whatever the client).
+ */
+function writable(writeAttributes: string[] | undefined, name: string): boolean {
+  if (writeAttributes === undefined) return !name.endsWith("_verified");
+  return writeAttributes.includes(name);
+}
+
 /** Claims of a token cognito-local issued; cognito-local itself verifies them where it uses them. */
 function claimsOf(token: string | undefined): { client_id?: string; sub?: string; username?: string } {
   const payload = token?.split(".")[1];
   if (!payload) throw new NotAuthorizedError("Invalid Access Token");
-  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { client_id?: string; sub?: string };
+  try {
+    return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { client_id?: string; sub?: string };
+  } catch {
+    throw new NotAuthorizedError("Invalid Access Token");
+  }
 }
 
 /**
  * cognito-local's router with the gaps users hit closed, so the local pool behaves like Cognito:
- * the password policy, disabled users, Cognito's sign-in errors and global sign-out.
+ * the password policy, disabled users, Cognito's sign-in errors, global sign-out, the app client's
+ * write attributes, and DeleteUser's CloudTrail record (the service learns of the deletion from it).
  */
-export function closeGaps(router: Router, services: CognitoServices): Router {
+export function closeGaps(router: Router, services: CognitoServices, options: CloseGapsOptions = {}): Router {
   const poolOf = async (ctx: Context, req: Request): Promise<UserPoolService> => {
     if (req.UserPoolId) return services.cognito.getUserPool(ctx, req.UserPoolId);
     const clientId = req.ClientId ?? claimsOf(req.AccessToken).client_id;
@@ -55,6 +94,30 @@ export function closeGaps(router: Router, services: CognitoServices): Router {
     const policy: PasswordPolicyType = pool.options.Policies?.PasswordPolicy ?? {};
     const violation = passwordPolicyViolation(password, policy);
     if (violation) throw new CognitoError("InvalidPasswordException", violation);
+  };
+
+  const enforceWriteAttributes = async (ctx: Context, target: string, req: Request) => {
+    const names = WRITTEN_ATTRIBUTES[target]?.(req);
+    if (!names?.length) return;
+    const clientId = req.ClientId ?? claimsOf(req.AccessToken).client_id ?? "";
+    const client = await services.cognito.getAppClient(ctx, clientId);
+    if (!client) return; // the target itself answers for an unknown client
+    if (names.some((name) => !writable(client.WriteAttributes, name))) {
+      throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
+    }
+  };
+
+  /**
+   * DeleteUser as Cognito does it (no app-client setting can refuse it: every token of the SDK
+   * flows carries aws.cognito.signin.user.admin), then its CloudTrail record, as EventBridge
+   * would deliver it from the default bus: only a call that succeeded, naming the user by the
+   * token's `sub` as Cognito's record does.
+   */
+  const deleteUser = (original: Route): Route => async (ctx, req: Request) => {
+    const { sub } = claimsOf(req.AccessToken);
+    const result = await original(ctx, req);
+    if (sub) options.cloudTrail?.(cloudTrailEntry({ eventName: "DeleteUser", sub, region: options.region }));
+    return result;
   };
 
   const signOutEverywhere = async (ctx: Context, req: Request, username: string | undefined) => {
@@ -92,7 +155,9 @@ export function closeGaps(router: Router, services: CognitoServices): Router {
     }
     const original = router(target);
     if (target === "InitiateAuth") return initiateAuth(original);
+    if (target === "DeleteUser") return deleteUser(original);
     return async (ctx, req: Request) => {
+      await enforceWriteAttributes(ctx, target, req);
       await enforcePolicy(ctx, target, req);
       return original(ctx, req);
     };

@@ -16,6 +16,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js"
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import type { Mailer } from "../../src/ports/mailer.js";
+import type { BusEntry } from "../eventBus.js";
 import { close, listen } from "../listen.js";
 import { closeGaps } from "./closeGaps.js";
 import { mailboxMessages } from "./mailboxMessages.js";
@@ -36,6 +37,8 @@ export interface CognitoLocalOptions {
   lambdaEndpoint?: string;
   triggers?: FunctionConfig;
   region: string;
+  /** Receives the CloudTrail record of a successful DeleteUser, as the default bus would (see closeGaps). */
+  cloudTrail?: (entry: BusEntry) => void;
 }
 
 export interface CognitoLocal extends LocalPool {
@@ -89,7 +92,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const app = createServer(closeGaps(Router(services), services), logger, config.ServerConfig, services);
+  const app = createServer(closeGaps(Router(services), services, { region: options.region, ...(options.cloudTrail ? { cloudTrail: options.cloudTrail } : {}) }), logger, config.ServerConfig, services);
   const server: Server = await listen(app.application, options.port, "cognito-local");
 
   const client = new CognitoIdentityProviderClient({ region: options.region, ...localEndpoint(endpoint) });

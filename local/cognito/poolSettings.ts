@@ -5,6 +5,7 @@ import {
   CreateUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
@@ -30,6 +31,15 @@ export const POOL_SETTINGS = {
   },
 };
 
+/**
+ * The attributes a user's own access token may write, as Terraform's client: none the service
+ * owns. The address (`email`, `email_verified`) is the sign-in name and only ever follows a
+ * verified primary change; names and phone live in the profile. Cognito reads an empty list as
+ * "every standard attribute", so one harmless attribute stands in for "nothing".
+ */
+export const WRITE_ATTRIBUTES = ["locale"];
+export const READ_ATTRIBUTES = ["email", "email_verified", "locale"];
+
 /** The public web client: no secret, password and refresh flows, 1 h access/id and 30 d refresh tokens. */
 export const CLIENT_SETTINGS = {
   ClientName: CLIENT_NAME,
@@ -41,6 +51,8 @@ export const CLIENT_SETTINGS = {
   TokenValidityUnits: { AccessToken: "hours" as const, IdToken: "hours" as const, RefreshToken: "days" as const },
   PreventUserExistenceErrors: "ENABLED" as const,
   EnableTokenRevocation: true,
+  WriteAttributes: WRITE_ATTRIBUTES,
+  ReadAttributes: READ_ATTRIBUTES,
 };
 
 export interface LocalPool {
@@ -59,7 +71,13 @@ export async function ensurePool(client: CognitoIdentityProviderClient): Promise
   if (!userPoolId) throw new Error("cognito-local did not create the user pool");
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
   let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
-  if (!clientId) {
+  if (clientId) {
+    // A data folder from before the client restricted its attributes keeps its client: bring the
+    // attribute permissions up to Terraform's (cognito-local leaves fields it is not sent as they were).
+    await client.send(
+      new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, WriteAttributes: WRITE_ATTRIBUTES, ReadAttributes: READ_ATTRIBUTES }),
+    );
+  } else {
     const created = await client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ...CLIENT_SETTINGS }));
     clientId = created.UserPoolClient?.ClientId;
   }

@@ -38,13 +38,9 @@ export function createCognito({ endpoint, clientId }) {
   }
 
   return {
-    signUp: (email, password) =>
-      call("SignUp", {
-        ClientId: clientId,
-        Username: email,
-        Password: password,
-        UserAttributes: [{ Name: "email", Value: email }],
-      }),
+    // The address travels only as the username: the pool takes `email` from it, and the app
+    // client may not write `email` itself (Cognito refuses a sign-up that sends it).
+    signUp: (email, password) => call("SignUp", { ClientId: clientId, Username: email, Password: password }),
 
     confirmSignUp: (email, code) =>
       call("ConfirmSignUp", { ClientId: clientId, Username: email, ConfirmationCode: code }),
