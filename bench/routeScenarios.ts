@@ -28,7 +28,6 @@ export interface RouteScenario {
   prepare(count: number): Promise<ApiEventInput[]>;
 }
 
-const admin = { sub: "bench-admin", groups: ["admins"] };
 const me = (user: BenchUser) => ({ sub: user.userId });
 const emailPath = (suffix: string) => ({ resource: `/users/me/emails/{emailId}${suffix}` });
 
@@ -39,6 +38,8 @@ const emailPath = (suffix: string) => ({ resource: `/users/me/emails/{emailId}${
 export async function routeScenarios(services: Services, mailbox: MemoryMailbox): Promise<RouteScenario[]> {
   const f = benchFixtures(services, mailbox);
   const reader = await f.signUp();
+  // Admin routes read the caller's own profile first: the admin is a real, active account.
+  const admin = { sub: (await f.signUp()).userId, groups: ["admins"] };
   await f.addVerified(reader);
   await f.addUnverified(reader);
   const switcher = await f.signUp();
