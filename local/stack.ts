@@ -6,6 +6,7 @@ import { memoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
 import type { SignUpJob } from "../src/ports/jobQueue.js";
+import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
 import { startDynamoLocal } from "./dynamoLocal.js";
 import { startEventPipeline } from "./eventPipeline.js";
@@ -104,6 +105,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const lambda = await startLambdaInvokeServer({ port: lambdaPort, functions, region, aliases: triggerFunctions });
     stoppers.push(lambda.stop);
 
+    const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    // The account's default bus: Cognito's CloudTrail record of a user's own DeleteUser reaches
+    // the cognitoUserDeleted function through it, as in AWS.
+    const defaultBus = createDefaultBus({ region, functions, log });
+    stoppers.push(() => defaultBus.stop());
+
     progress("waiting for cognito-local…");
     const triggers = Object.fromEntries(Object.keys(triggerFunctions).map((trigger) => [trigger, trigger]));
     const cognito = await startCognitoLocal({
@@ -113,11 +120,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       lambdaEndpoint: lambda.endpoint,
       triggers,
       region,
+      cloudTrail: (entry) => void defaultBus.put(entry),
     });
     stoppers.push(cognito.stop);
     progress(`cognito-local ready on ${cognito.endpoint}, pool ${cognito.userPoolId}, triggers ${Object.keys(triggers).join(", ")}`);
 
-    const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     const pipeline = await startEventPipeline({
       eventBridgePort,
       region,
@@ -171,7 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         config: () => ({ apiUrl, cognitoEndpoint: cognito.endpoint, region, userPoolId: cognito.userPoolId, clientId: cognito.clientId }),
         mailbox: memoryMailbox,
         events: () => pipeline.bus.events(),
-        dlq: () => pipeline.bus.dlq().messages,
+        dlq: () => [...pipeline.bus.dlq().messages, ...defaultBus.dlq().messages],
       },
       log,
     });

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import type { EventBridgeEvent } from "aws-lambda";
+import { beforeEach, describe, expect, it } from "vitest";
+import { keys } from "../adapters/dynamodb/keys.js";
+import { setServices } from "../composition/services.js";
+import { handler } from "../handlers/events/cognitoUserDeleted.js";
+import { cloudTrailEntry } from "../../local/cognito/cloudTrail.js";
+import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
+import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import { signUpUser } from "../../test/support/users.js";
+import { deleteAccountDeletedInCognito } from "./deleteAccountDeletedInCognito.js";
+
+type CloudTrailEvent = EventBridgeEvent<"AWS API Call via CloudTrail", Record<string, unknown>>;
+
+/** The record of a user's own DeleteUser as the default bus's rule target receives it. */
+function deleteUserRecord(sub: string, change: Record<string, unknown> = {}): CloudTrailEvent {
+  const entry = cloudTrailEntry({ eventName: "DeleteUser", sub });
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "AWS API Call via CloudTrail",
+    source: "aws.cognito-idp",
+    account: "123456789012",
+    time: new Date().toISOString(),
+    region: "us-east-1",
+    resources: [],
+    detail: { ...(JSON.parse(entry.detail) as Record<string, unknown>), ...change },
+  };
+}
+
+const lambdaContext = {} as Parameters<typeof handler>[1];
+
+describe("deleteAccountDeletedInCognito: a user's own Cognito DeleteUser deletes the account", () => {
+  let services: TestServices;
+  let userId: string;
+  beforeEach(async () => {
+    services = await createTestServices();
+    ({ userId } = await signUpUser(services));
+    setServices(services);
+  });
+
+  it("marks the profile deleted and writes one user.deleted, correlated with the CloudTrail record", async () => {
+    const event = deleteUserRecord(userId);
+
+    const outcome = await handler(event, lambdaContext);
+
+    expect(outcome).toMatchObject({ action: "deleted", userId });
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted", deletedAt: expect.any(String) });
+    const deletions = (await outboxEvents(services)).filter((e) => e.detailType === "user.deleted");
+    expect(deletions).toHaveLength(1);
+    expect(parseEvent("user.deleted", deletions[0]!)).toMatchObject({ userId, metadata: { correlationId: event.detail.eventID } });
+  });
+
+  it("is idempotent: the record delivered twice deletes once", async () => {
+    const event = deleteUserRecord(userId);
+    await handler(event, lambdaContext);
+    const stored = await readItem(services, keys.profile(userId));
+
+    await handler(event, lambdaContext);
+
+    expect(await readItem(services, keys.profile(userId))).toEqual(stored);
+    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.deleted")).toHaveLength(1);
+  });
+
+  it("ignores a call Cognito refused: the user still exists", async () => {
+    const outcome = await deleteAccountDeletedInCognito(services)(
+      deleteUserRecord(userId, { errorCode: "NotAuthorizedException", errorMessage: "Access Token has been revoked" }),
+    );
+    expect(outcome).toEqual({ action: "skipped", userId, reason: "call-failed" });
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "active" });
+  });
+
+  it("skips a user it has no profile for (never confirmed, or another pool's)", async () => {
+    const stranger = randomUUID();
+    expect(await deleteAccountDeletedInCognito(services)(deleteUserRecord(stranger))).toEqual({
+      action: "skipped",
+      userId: stranger,
+      reason: "no-profile",
+    });
+    expect(await outboxEvents(services)).toHaveLength(1); // only the sign-up's user.created
+  });
+
+  it("fails on a record that names no user, so the target retries and dead-letters it for a person to read", async () => {
+    await expect(handler(deleteUserRecord(userId, { additionalEventData: {} }), lambdaContext)).rejects.toThrow();
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "active" });
+  });
+});
