@@ -91,6 +91,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       dynamoEndpoint: dynamo.endpoint,
       mailer: "memory",
+      // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the data.
+      codeSecretFile: join(dataDir, "code-secret"),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
     };
     const raw = createDynamoClient({ endpoint: dynamo.endpoint, region });
@@ -145,6 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       COGNITO_CLIENT_ID: cognito.clientId,
       EVENTBRIDGE_ENDPOINT: pipeline.eventBridgeEndpoint,
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
+      CODE_SECRET_FILE: config.codeSecretFile,
     });
     const services = createServices(
       {

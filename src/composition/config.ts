@@ -27,6 +27,10 @@ export interface AppConfig {
   mailer: "ses" | "memory";
   mailFrom: string;
   allowedOrigins: string[];
+  /** SSM SecureString holding the key of the code digests (AWS). */
+  codeSecretParameter?: string;
+  /** File holding that key on one machine; created on first use (the local stack's .local/). */
+  codeSecretFile?: string;
   /** How far back the reconciliation job looks for Cognito users without a profile (hours). */
   reconcileWindowHours?: number;
 }
@@ -50,5 +54,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     reconcileWindowHours: Number(env.RECONCILE_WINDOW_HOURS) || undefined,
+    codeSecretParameter: env.CODE_SECRET_PARAMETER || undefined,
+    codeSecretFile: env.CODE_SECRET_FILE || undefined,
   };
 }

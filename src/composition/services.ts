@@ -7,6 +7,7 @@ import { createIdempotencyStoreFactory, type IdempotencyStoreFactory } from "../
 import { createEventBridgePublisher } from "../adapters/eventbridge/eventBridgePublisher.js";
 import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
 import { createSesMailer } from "../adapters/mailer/sesMailer.js";
+import { createKeyedHasher } from "../adapters/secrets/createKeyedHasher.js";
 import { createSqsDeadLetterQueue } from "../adapters/sqs/sqsDeadLetterQueue.js";
 import { createSqsJobQueue } from "../adapters/sqs/sqsJobQueue.js";
 import type { EventContext } from "../domain/events.js";
@@ -15,6 +16,7 @@ import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import type { EmailStore } from "../ports/emailStore.js";
 import type { EventPublisher } from "../ports/eventPublisher.js";
 import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
+import type { KeyedHasher } from "../ports/keyedHasher.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
@@ -30,6 +32,8 @@ export interface Services {
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
+  /** Keyed digests of secrets the service hands out (verification codes), the key kept outside the table. */
+  keyedHasher: KeyedHasher;
   /** Sign-ups whose profile the PostConfirmation trigger could not write. */
   signUpRetryQueue: JobQueue<SignUpJob>;
   /** Cognito, kept in step with our data by the cognitoSync consumer. */
@@ -43,7 +47,7 @@ export interface Services {
 }
 
 /** Adapters a caller may swap (tests: a fixed clock; the local stack: its own mailbox). */
-export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "signUpRetryQueue" | "deadLetterQueue">>;
+export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "keyedHasher" | "signUpRetryQueue" | "deadLetterQueue">>;
 
 /**
  * The one composition root: Lambda entry points, the local stack, the benchmark and the
@@ -64,6 +68,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? uuidGenerator,
+    keyedHasher: overrides.keyedHasher ?? createKeyedHasher(config),
     userDirectory: createCognitoUserDirectory(config),
     signUpRetryQueue:
       overrides.signUpRetryQueue ??

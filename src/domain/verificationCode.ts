@@ -1,4 +1,5 @@
-import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import { randomInt, timingSafeEqual } from "node:crypto";
+import type { KeyedHasher } from "../ports/keyedHasher.js";
 import { windowAt, type RateWindow } from "./rateLimit.js";
 
 /** Codes live this long (seconds). */
@@ -15,11 +16,12 @@ export function generateCode(): string {
 }
 
 /**
- * Only this hash is stored. The emailId is mixed in so one hash cannot be replayed for
- * another address; six digits are brute-forceable offline, which is why attempts are capped.
+ * Only this digest is stored: HMAC-SHA256 under a key that is not in the table, so an export of
+ * the table cannot test the million possible codes against it. The emailId binds a digest to one
+ * address; the label keeps it apart from other digests under the same key.
  */
-export function hashCode(emailId: string, code: string): string {
-  return createHash("sha256").update(`${emailId}:${code}`).digest("hex");
+function hashCode(hasher: KeyedHasher, emailId: string, code: string): Promise<string> {
+  return hasher.digest(`verification-code:${emailId}:${code}`);
 }
 
 /** The counting window a send at `nowEpoch` falls in: CODE_SENDS_PER_WINDOW per hour and address. */
@@ -28,14 +30,18 @@ export function codeSendWindow(nowEpoch: number): RateWindow {
 }
 
 /** A new code for an address: the digits to mail, and what is stored (never the digits). */
-export function issueCode(emailId: string, nowEpoch: number): { code: string; stored: { codeHash: string; expiresAt: number } } {
+export async function issueCode(
+  hasher: KeyedHasher,
+  emailId: string,
+  nowEpoch: number,
+): Promise<{ code: string; stored: { codeHash: string; expiresAt: number } }> {
   const code = generateCode();
-  return { code, stored: { codeHash: hashCode(emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS } };
+  return { code, stored: { codeHash: await hashCode(hasher, emailId, code), expiresAt: nowEpoch + CODE_TTL_SECONDS } };
 }
 
 /** Constant-time comparison of a submitted code against the stored hash. */
-export function codeMatches(emailId: string, code: string, storedHash: string): boolean {
-  const a = Buffer.from(hashCode(emailId, code), "hex");
+export async function codeMatches(hasher: KeyedHasher, emailId: string, code: string, storedHash: string): Promise<boolean> {
+  const a = Buffer.from(await hashCode(hasher, emailId, code), "hex");
   const b = Buffer.from(storedHash, "hex");
   return a.length === b.length && timingSafeEqual(a, b);
 }

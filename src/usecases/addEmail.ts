@@ -29,7 +29,7 @@ export interface AddEmailResult {
  * expired unverified claim of another user is taken over in that same transaction.
  */
 export const addEmail =
-  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
   async ({ userId, email, correlationId }: AddEmailInput): Promise<AddEmailResult> => {
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId);
@@ -51,7 +51,7 @@ export const addEmail =
         createEvent("email.removed", { userId: takeOver.userId, emailId: takeOver.emailId, email: address }, ctx),
       );
     }
-    const { code, stored } = issueCode(record.emailId, nowEpoch);
+    const { code, stored } = await issueCode(services.keyedHasher, record.emailId, nowEpoch);
     await services.emails.add({
       userId,
       record,

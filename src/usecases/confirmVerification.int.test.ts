@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { handler } from "../handlers/http/confirmVerification.js";
 import { handler as sendHandler } from "../handlers/http/sendVerification.js";
@@ -58,6 +59,19 @@ describe("POST /users/me/emails/{emailId}/verify/confirm", () => {
       expect.objectContaining({ userId: alice.userId, emailId: record.emailId, email: "new@example.com" }),
     ]);
     expect(JSON.stringify(events)).not.toContain(code);
+  });
+
+  it("stores a keyed digest of the code: a table read cannot recompute it, and the code still confirms", async () => {
+    const { record, code } = await addedEmail(services, alice, "keyed@example.com");
+    const codeHash = String((await stored(record.emailId))?.codeHash);
+    const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+
+    expect(codeHash).toMatch(/^[0-9a-f]{64}$/);
+    // Everything a table export holds next to the digest, hashed without a key, does not match it.
+    for (const unkeyed of [`${record.emailId}:${code}`, code, `${alice.userId}:${record.emailId}:${code}`]) {
+      expect(codeHash).not.toBe(sha256(unkeyed));
+    }
+    expect((await confirm(alice, record.emailId, { code })).statusCode).toBe(200);
   });
 
   it("counts a wrong code and answers 400; the right one still works", async () => {

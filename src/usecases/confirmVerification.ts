@@ -27,7 +27,7 @@ export interface ConfirmVerificationInput {
  * requests the spec answers 404/403/400 first, and would need the address copied onto the code.
  */
 export const confirmVerification =
-  (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "emails" | "config" | "clock" | "ids" | "keyedHasher">) =>
   async ({ userId, emailId, code, correlationId }: ConfirmVerificationInput): Promise<EmailRecord> => {
     const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (record.isVerified) throw new EmailAlreadyVerifiedError();
@@ -41,7 +41,7 @@ export const confirmVerification =
     const spent = await services.emails.spendAttempt(userId, emailId, stored.codeHash, MAX_CODE_ATTEMPTS);
     if (spent.kind === "exhausted") throw new VerificationAttemptsExhaustedError();
     if (spent.kind === "replaced") throw new InvalidVerificationCodeError();
-    if (!codeMatches(emailId, code, stored.codeHash)) {
+    if (!(await codeMatches(services.keyedHasher, emailId, code, stored.codeHash))) {
       if (spent.attempts >= MAX_CODE_ATTEMPTS) await services.emails.killCode(userId, emailId);
       throw new InvalidVerificationCodeError();
     }

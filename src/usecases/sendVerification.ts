@@ -23,7 +23,7 @@ export interface SendVerificationResult {
  * with the time left in the window, and nothing is replaced.
  */
 export const sendVerification =
-  (services: Pick<Services, "emails" | "mailer" | "clock">) =>
+  (services: Pick<Services, "emails" | "mailer" | "clock" | "keyedHasher">) =>
   async ({ userId, emailId }: SendVerificationInput): Promise<SendVerificationResult> => {
     const nowEpoch = epochSeconds(services.clock.now());
     const window = codeSendWindow(nowEpoch);
@@ -33,7 +33,7 @@ export const sendVerification =
     if (!record) throw new NotFoundError("Email");
     if (record.isVerified) throw new EmailAlreadyVerifiedError();
 
-    const { code, stored } = issueCode(emailId, nowEpoch);
+    const { code, stored } = await issueCode(services.keyedHasher, emailId, nowEpoch);
     await services.emails.replaceCode({
       userId,
       emailId,

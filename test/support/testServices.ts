@@ -1,8 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
 import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
+import { createHmacHasher } from "../../src/adapters/secrets/hmacHasher.js";
 import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../../src/composition/services.js";
 
@@ -23,7 +24,8 @@ export async function createTestServices(overrides: ServiceOverrides = {}, confi
   const mailbox = new MemoryMailbox();
   const services = createServices(
     { ...configFromEnv(), dynamoEndpoint: endpoint, tableName, environment: "test", ...config },
-    { mailer: mailbox, ...overrides },
+    // Each test graph has a code secret of its own, as each deployment does.
+    { mailer: mailbox, keyedHasher: createHmacHasher(() => Promise.resolve(randomBytes(32))), ...overrides },
   );
   setServices(services);
   return { ...services, mailbox };
