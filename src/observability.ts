@@ -8,3 +8,13 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "user-service";
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "UserService" });
 export const tracer = new Tracer({ serviceName });
+
+/**
+ * An SDK v3 client whose calls appear as X-Ray subsegments (service, operation, latency, errors;
+ * never the request or response payload). Every adapter creates its clients through this, so a
+ * trace shows where a request spent its time without recording profiles or addresses. With
+ * tracing off (tests, the local stack) the client comes back unchanged.
+ */
+export function traced<Client>(client: Client): Client {
+  return tracer.captureAWSv3Client(client);
+}

@@ -83,7 +83,7 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
   };
   return middy(base)
     .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics));
 }
 

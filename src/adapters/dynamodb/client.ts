@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { traced } from "../../observability.js";
 import { localEndpoint } from "../localEndpoint.js";
 
 export interface DynamoConfig {
@@ -10,7 +11,7 @@ export interface DynamoConfig {
 }
 
 export function createDynamoClient(config: Omit<DynamoConfig, "tableName">): DynamoDBClient {
-  return new DynamoDBClient({ region: config.region, ...localEndpoint(config.endpoint) });
+  return traced(new DynamoDBClient({ region: config.region, ...localEndpoint(config.endpoint) }));
 }
 
 export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClient {

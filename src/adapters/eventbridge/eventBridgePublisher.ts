@@ -1,4 +1,5 @@
 import type { AppConfig } from "../../composition/config.js";
+import { traced } from "../../observability.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
@@ -10,7 +11,7 @@ export function createEventBridgePublisher(
   // Loaded on the first publish: only the outbox relay publishes.
   const sdk = lazy(async () => {
     const eventBridge = await import("@aws-sdk/client-eventbridge");
-    const client = new eventBridge.EventBridgeClient({ region: config.region, ...localEndpoint(config.eventBridgeEndpoint) });
+    const client = traced(new eventBridge.EventBridgeClient({ region: config.region, ...localEndpoint(config.eventBridgeEndpoint) }));
     return { eventBridge, client };
   });
   return {

@@ -1,3 +1,4 @@
+import { traced } from "../../observability.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { lazy } from "../lazy.js";
 
@@ -6,7 +7,7 @@ export function createSesMailer(config: { region: string; mailFrom: string }): M
   // Loaded on the first email: most functions never send one.
   const sdk = lazy(async () => {
     const ses = await import("@aws-sdk/client-sesv2");
-    return { ses, client: new ses.SESv2Client({ region: config.region }) };
+    return { ses, client: traced(new ses.SESv2Client({ region: config.region })) };
   });
   return {
     async send(mail) {

@@ -1,6 +1,7 @@
 import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import type { AppConfig } from "../../composition/config.js";
 import { EVENT_SOURCE } from "../../domain/events.js";
+import { traced } from "../../observability.js";
 import type { DeadLetter, DeadLetterQueue } from "../../ports/deadLetterQueue.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
@@ -43,7 +44,7 @@ export function createSqsDeadLetterQueue(
   // Loaded on the first dead letter: the relay needs it only when the bus keeps refusing events.
   const sdk = lazy(async () => {
     const sqs = await import("@aws-sdk/client-sqs");
-    const client = new sqs.SQSClient({ region: config.region, ...localEndpoint(config.sqsEndpoint) });
+    const client = traced(new sqs.SQSClient({ region: config.region, ...localEndpoint(config.sqsEndpoint) }));
     return { sqs, client };
   });
   return {

@@ -1,3 +1,4 @@
+import { traced } from "../../observability.js";
 import type { JobQueue } from "../../ports/jobQueue.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
@@ -14,7 +15,7 @@ export function createSqsJobQueue<T extends object>(config: SqsQueueConfig): Job
   // Loaded on the first job: only a failed sign-up enqueues one.
   const sdk = lazy(async () => {
     const sqs = await import("@aws-sdk/client-sqs");
-    const client = new sqs.SQSClient({ region: config.region, ...localEndpoint(config.endpoint) });
+    const client = traced(new sqs.SQSClient({ region: config.region, ...localEndpoint(config.endpoint) }));
     return { sqs, client };
   });
   return {

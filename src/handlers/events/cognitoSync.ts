@@ -23,4 +23,4 @@ const base = async (event: EventBridgeEvent<string, unknown>): Promise<SyncOutco
   }
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
+export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer, { captureResponse: false }));

@@ -43,5 +43,5 @@ const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>
 
 export const handler = middy(relay)
   .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(logMetrics(metrics));

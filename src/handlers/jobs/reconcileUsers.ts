@@ -33,4 +33,4 @@ const base = async (event: ScheduledEvent, context: Context): Promise<ReconcileR
 export const handler = middy(base)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer));
+  .use(captureLambdaHandler(tracer, { captureResponse: false }));
