@@ -1,10 +1,20 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
   GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  UpdateUserPoolClientCommand,
   VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
+import { CLIENT_SETTINGS } from "../../local/cognito/poolSettings.js";
+import { freePort } from "../../local/freePort.js";
+import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 
 const PASSWORD = "Correct-Horse-1";
@@ -94,5 +104,37 @@ describe("local Cognito enforces the app client's write attributes", () => {
     await expect(cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: address, Password: PASSWORD }))).resolves.toMatchObject({
       UserConfirmed: false,
     });
+  });
+});
+
+describe("a kept local data folder", () => {
+  it("gets the client's attribute permissions on the next start, whatever they were", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cognito-attributes-"));
+    const start = async () =>
+      startCognitoLocal({ port: await freePort(), dataDir, mailer: new MemoryMailbox(), region: "us-east-1" });
+    const describeClient = async (endpoint: string, userPoolId: string, clientId: string, change?: string[]) => {
+      const client = new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+      try {
+        if (change) await client.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, WriteAttributes: change }));
+        return (await client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))).UserPoolClient;
+      } finally {
+        client.destroy();
+      }
+    };
+    try {
+      const first = await start();
+      // A client as an older version of the stack left it: permissions other than Terraform's.
+      await describeClient(first.endpoint, first.userPoolId, first.clientId, ["email", "locale"]);
+      await first.stop();
+
+      const second = await start();
+      const client = await describeClient(second.endpoint, second.userPoolId, second.clientId);
+      await second.stop();
+      expect(second.clientId).toBe(first.clientId);
+      expect(client?.WriteAttributes).toEqual(CLIENT_SETTINGS.WriteAttributes);
+      expect(client?.ReadAttributes).toEqual(CLIENT_SETTINGS.ReadAttributes);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
