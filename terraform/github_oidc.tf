@@ -1,6 +1,9 @@
-# GitHub Actions assume this role with OIDC: no stored AWS keys. Only this repository's workflows
-# may assume it; the production stage's role is further gated by the `production` environment's
-# required reviewers in GitHub.
+# GitHub Actions assume the stage's deploy role with OIDC: no stored AWS keys. Each stage's
+# Terraform (one state per stage) creates one role, trusted only for jobs that run in that stage's
+# GitHub environment (`repo:<owner/name>:environment:<github_environment>`, StringEquals, no
+# wildcard): a pushed branch, a pull request or another environment's job gets no credentials.
+# Production is further gated by the `production` environment's required reviewers and its
+# deployment-branch rule in GitHub.
 resource "aws_iam_openid_connect_provider" "github" {
   count           = var.create_github_oidc_provider ? 1 : 0
   url             = "https://token.actions.githubusercontent.com"
@@ -17,31 +20,40 @@ locals {
   github_oidc_provider_arn = var.create_github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 }
 
+data "aws_iam_policy_document" "github_deploy_trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [local.github_oidc_provider_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    # A job that names `environment: <github_environment>` gets exactly this subject; nothing else does.
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:${var.github_repository}:environment:${var.github_environment}"]
+    }
+  }
+}
+
 resource "aws_iam_role" "github_deploy" {
   name                 = "${local.name_prefix}-github-deploy"
   max_session_duration = 3600
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = local.github_oidc_provider_arn }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = {
-        StringEquals = {
-          "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-        }
-        StringLike = {
-          "token.actions.githubusercontent.com:sub" = "repo:${var.github_repository}:*"
-        }
-      }
-    }]
-  })
+  assume_role_policy   = data.aws_iam_policy_document.github_deploy_trust.json
 }
 
 locals {
   stack_name     = "${local.service}-${var.stage}"
-  lambda_role    = "${local.service}-${var.stage}-${var.region}-lambdaRole"
   region_account = "${var.region}:${local.account_id}"
+  # The stack's roles: Serverless names its role "<service>-<stage>-<region>-lambdaRole", and
+  # CloudFormation names unnamed roles "<stack>-<logical id>-<suffix>".
+  function_roles_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.service}-${var.stage}-*"
 }
 
 # What `serverless deploy` of this stage needs, and no more than the services allow to scope.
@@ -94,16 +106,60 @@ data "aws_iam_policy_document" "github_deploy" {
     }
   }
 
+  # The stack creates and updates its function roles, so this role must write IAM policies; every
+  # write is allowed only while the role carries the stage's function boundary (function_boundary.tf),
+  # which caps any policy put on it at what the service's functions may do. Denials below keep the
+  # boundary on, the boundary as written, and this role as Terraform made it.
+  # (The alternative, function roles owned by Terraform, would take the roles out of the packaged
+  # template that the IAM tests and the simulator read; the boundary keeps them there.)
   statement {
-    sid       = "FunctionRole"
-    actions   = ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:TagRole", "iam:UntagRole"]
-    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${local.lambda_role}"]
+    sid       = "FunctionRolesRead"
+    actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole"]
+    resources = [local.function_roles_arn]
+  }
+
+  statement {
+    sid = "FunctionRolesWithinBoundary"
+    actions = [
+      "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+    ]
+    resources = [local.function_roles_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [aws_iam_policy.function_boundary.arn]
+    }
+  }
+
+  statement {
+    sid       = "KeepRoleBoundaries"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "KeepBoundaryAsWritten"
+    effect    = "Deny"
+    actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = [aws_iam_policy.function_boundary.arn]
+  }
+
+  statement {
+    sid    = "KeepThisRoleAsWritten"
+    effect = "Deny"
+    actions = [
+      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:UpdateAssumeRolePolicy",
+      "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
+    ]
+    resources = [aws_iam_role.github_deploy.arn]
   }
 
   statement {
     sid       = "PassFunctionRole"
     actions   = ["iam:PassRole"]
-    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${local.lambda_role}"]
+    resources = [local.function_roles_arn]
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"

@@ -23,8 +23,12 @@ output "deployment_bucket" {
 }
 
 output "github_deploy_role_arn" {
-  description = "Set as the AWS_DEPLOY_ROLE_ARN variable of the matching GitHub environment."
+  description = "Assumed by the pipeline's jobs in GitHub environment var.github_environment (it builds this ARN from the environment's AWS_ACCOUNT_ID and the stage)."
   value       = aws_iam_role.github_deploy.arn
+}
+
+output "web_acl_arn" {
+  value = aws_wafv2_web_acl.api.arn
 }
 
 output "alarm_topic_arn" {

@@ -30,6 +30,16 @@ variable "github_repository" {
   }
 }
 
+variable "github_environment" {
+  description = "The GitHub environment whose jobs may assume this stage's deploy role (staging -> \"staging\", prod -> \"production\")."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+$", var.github_environment))
+    error_message = "github_environment: one GitHub environment name (letters, digits, '_', '.', '-'), no wildcard."
+  }
+}
+
 variable "create_github_oidc_provider" {
   description = "The GitHub OIDC provider exists once per account: create it in one stage, reuse it in the others."
   type        = bool
@@ -74,4 +84,21 @@ variable "outbox_lag_alarm_ms" {
   description = "Alarm when the outbox relay's stream iterator age exceeds this."
   type        = number
   default     = 60000
+}
+
+variable "attach_waf" {
+  description = "Associate the WAF web ACL with the stage's REST API. The API exists after the first `serverless deploy` of the stage: set false only for the stage's very first apply."
+  type        = bool
+  default     = true
+}
+
+variable "waf_rate_limit_per_ip" {
+  description = "Requests one client IP may send in any 5-minute window before WAF blocks it (until its rate falls back under)."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.waf_rate_limit_per_ip >= 10 && var.waf_rate_limit_per_ip <= 2000000000
+    error_message = "waf_rate_limit_per_ip: between 10 and 2,000,000,000 (AWS WAF's bounds)."
+  }
 }

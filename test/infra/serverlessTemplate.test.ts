@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -69,6 +70,15 @@ describe("every function in serverless.yml", () => {
   });
 });
 
+describe("traces", () => {
+  it("never record a function's response (profiles, addresses): capture is off on every function", () => {
+    for (const fn of functions) {
+      const env = (lambdaOf(fn.name)?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.POWERTOOLS_TRACER_CAPTURE_RESPONSE, fn.name).toBe("false");
+    }
+  });
+});
+
 describe("the REST API", () => {
   const methods = () =>
     resourcesOfType(template, "AWS::ApiGateway::Method").filter(([, m]) => m.Properties?.HttpMethod !== "OPTIONS");
@@ -124,6 +134,66 @@ describe("the REST API", () => {
     }
     const unauthorized = responses.find((r) => r.ResponseType === "UNAUTHORIZED");
     expect(unauthorized?.StatusCode).toBe("401");
+  });
+});
+
+describe("API Gateway throttling", () => {
+  interface Throttle {
+    rateLimit: number;
+    burstLimit: number;
+  }
+  interface ThrottlingConfig extends Throttle {
+    strict: Throttle & { routes: string[] };
+  }
+  interface PatchOperation {
+    op: string;
+    path: string;
+    value: string;
+  }
+  const requireCjs = createRequire(import.meta.url);
+  const plugin = requireCjs("../../scripts/apiStageThrottling.cjs") as {
+    stageThrottlingPatch(config: ThrottlingConfig): PatchOperation[];
+  };
+  const state = () =>
+    JSON.parse(readFileSync(join(inject("packageDir"), "serverless-state.json"), "utf8")) as {
+      service: { plugins: string[] | { modules: string[] }; custom: { apiThrottling: ThrottlingConfig } };
+    };
+  const config = () => state().service.custom.apiThrottling;
+  const value = (ops: PatchOperation[], path: string) => ops.find((o) => o.op === "replace" && o.path === path)?.value;
+
+  it("is applied to the stage after every deploy by the service's own plugin (the stage is not a template resource)", () => {
+    const plugins = state().service.plugins;
+    expect(Array.isArray(plugins) ? plugins : plugins.modules).toContain("./scripts/apiStageThrottling.cjs");
+  });
+
+  it("has a stage default, and stricter limits on the code-sending routes", () => {
+    const { rateLimit, burstLimit, strict } = config();
+    expect(rateLimit).toBeGreaterThan(0);
+    expect(burstLimit).toBeGreaterThanOrEqual(rateLimit);
+    expect(strict.rateLimit).toBeLessThan(rateLimit);
+    expect(strict.burstLimit).toBeLessThan(burstLimit);
+    expect(strict.routes).toEqual(
+      expect.arrayContaining([
+        "POST /users/me/emails",
+        "POST /users/me/emails/{emailId}/verify",
+        "POST /users/me/emails/{emailId}/verify/confirm",
+      ]),
+    );
+    const ops = plugin.stageThrottlingPatch(config());
+    expect(value(ops, "/*/*/throttling/rateLimit")).toBe(String(rateLimit));
+    expect(value(ops, "/*/*/throttling/burstLimit")).toBe(String(burstLimit));
+    expect(value(ops, "/~1users~1me~1emails/POST/throttling/rateLimit")).toBe(String(strict.rateLimit));
+    expect(value(ops, "/~1users~1me~1emails/POST/throttling/burstLimit")).toBe(String(strict.burstLimit));
+    expect(value(ops, "/~1users~1me~1emails~1{emailId}~1verify/POST/throttling/rateLimit")).toBe(String(strict.rateLimit));
+    expect(value(ops, "/~1users~1me~1emails~1{emailId}~1verify~1confirm/POST/throttling/burstLimit")).toBe(String(strict.burstLimit));
+  });
+
+  it("names only routes the template serves", () => {
+    const served = resourcesOfType(template, "AWS::ApiGateway::Method").map(([, m]) => {
+      const resourceId = (m.Properties?.ResourceId as { Ref: string }).Ref;
+      return `${String(m.Properties?.HttpMethod)} ${resourcePath(template, resourceId)}`;
+    });
+    for (const route of config().strict.routes) expect(served, route).toContain(route);
   });
 });
 
@@ -184,6 +254,16 @@ describe("the functions' IAM role", () => {
   const xrayOnly = (s: IamStatement) => asList(s.Action).every((a) => a.startsWith("xray:"));
   const ownLogStreams = (resource: unknown) =>
     /log-group:\/aws\/lambda\/user-service-ci\*?:\*(:\*)?$/.test(JSON.stringify(resource).replace(/"\}$/, ""));
+
+  it("every role carries the stage's permissions boundary (the deploy role may change no role without it)", () => {
+    const roles = resourcesOfType(template, "AWS::IAM::Role");
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, role] of roles) {
+      expect(role.Properties?.PermissionsBoundary, id).toEqual({
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/ci-user-service-function-boundary",
+      });
+    }
+  });
 
   it("only allows, and names every action (no wildcard actions)", () => {
     for (const statement of statements()) {

@@ -157,25 +157,143 @@ describe("the event schema registry", () => {
 });
 
 describe("the GitHub deploy role", () => {
-  it("trusts only this repository's workflows through OIDC", () => {
+  type Condition = { test: string; variable: string; values: string[] };
+  type Statement = { sid?: string; effect?: string; actions: string[]; resources: string[]; condition?: Condition[] };
+  const policyDocument = (name: string) => (tf.data.aws_iam_policy_document?.[name]?.[0] ?? { statement: [] }) as { statement: Statement[] };
+  const deployStatements = () => policyDocument("github_deploy").statement;
+  const BOUNDARY_ARN = "${aws_iam_policy.function_boundary.arn}";
+  const boundaryCondition = { test: "StringEquals", variable: "iam:PermissionsBoundary", values: [BOUNDARY_ARN] };
+
+  it("is one role per stage, trusted only for its GitHub environment: StringEquals on the exact subject, no wildcard", () => {
+    const oidcRoles = Object.entries(tf.resource.aws_iam_role ?? {}).filter(([, [body]]) =>
+      JSON.stringify(body).includes("github_deploy_trust"),
+    );
+    expect(oidcRoles.map(([name]) => name)).toEqual(["github_deploy"]);
     const role = resource(tf, "aws_iam_role", "github_deploy");
-    const policy = String(role.assume_role_policy);
-    expect(policy).toContain('"token.actions.githubusercontent.com:sub" = "repo:${var.github_repository}:*"');
-    expect(policy).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
-    expect(policy).toContain("sts:AssumeRoleWithWebIdentity");
-    const all = JSON.stringify(tf);
-    expect(all).not.toMatch(/repo:[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+/);
+    expect(role.count).toBeUndefined();
+    expect(role.for_each).toBeUndefined();
+    expect(role.name).toBe("${local.name_prefix}-github-deploy");
+    expect(role.assume_role_policy).toBe("${data.aws_iam_policy_document.github_deploy_trust.json}");
+
+    const trust = policyDocument("github_deploy_trust").statement;
+    expect(trust).toHaveLength(1);
+    const [statement] = trust;
+    expect(statement?.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+    expect(JSON.stringify(statement)).toContain("${local.github_oidc_provider_arn}");
+    expect(statement?.condition).toEqual(
+      expect.arrayContaining([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        {
+          test: "StringEquals",
+          variable: "token.actions.githubusercontent.com:sub",
+          values: ["repo:${var.github_repository}:environment:${var.github_environment}"],
+        },
+      ]),
+    );
+    for (const condition of statement?.condition ?? []) {
+      expect(condition.test).toBe("StringEquals");
+      for (const value of condition.values) expect(value).not.toContain("*");
+    }
+    expect(JSON.stringify(tf)).not.toMatch(/StringLike[^}]*token\.actions/);
+    expect(JSON.stringify(tf)).not.toMatch(/repo:[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+/);
+    expect(tf.variable.github_environment?.[0]).toMatchObject({ type: "${string}" });
   });
 
   it("names its actions and limits '*' resources to the calls that take none", () => {
-    const document = tf.data.aws_iam_policy_document?.github_deploy?.[0] as { statement: Record<string, unknown>[] };
-    for (const statement of document.statement) {
-      for (const action of statement.actions as string[]) expect(action).not.toMatch(/\*/);
-      const resources = statement.resources as string[];
-      if (resources.includes("*")) {
-        expect(["TemplateValidation", "EventSourceMappings"]).toContain(statement.sid);
+    for (const statement of deployStatements()) {
+      for (const action of statement.actions) expect(action).not.toMatch(/\*/);
+      if (statement.resources.includes("*")) {
+        expect(["TemplateValidation", "EventSourceMappings", "KeepRoleBoundaries"]).toContain(statement.sid);
       }
     }
+  });
+
+  it("cannot widen a role: every role change requires the function boundary, which it cannot remove or edit", () => {
+    const widening = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePolicy", "iam:DetachRolePolicy"];
+    const allows = deployStatements().filter((s) => (s.effect ?? "Allow") === "Allow");
+    for (const statement of allows) {
+      if (statement.actions.some((a) => widening.includes(a))) {
+        expect(statement.condition, statement.sid).toEqual([boundaryCondition]);
+        expect(statement.resources, statement.sid).toEqual(["${local.function_roles_arn}"]);
+      }
+    }
+    for (const action of widening) expect(allows.some((s) => s.actions.includes(action)), action).toBe(true);
+    for (const statement of allows) {
+      for (const action of statement.actions) {
+        expect(["iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]).not.toContain(action);
+      }
+    }
+
+    const denies = deployStatements().filter((s) => s.effect === "Deny");
+    const denied = (action: string, target: string) => denies.some((s) => s.actions.includes(action) && s.resources.includes(target));
+    expect(denied("iam:DeleteRolePermissionsBoundary", "*")).toBe(true);
+    for (const action of ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
+      expect(denied(action, BOUNDARY_ARN), action).toBe(true);
+    }
+    for (const action of ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary"]) {
+      expect(denied(action, "${aws_iam_role.github_deploy.arn}"), action).toBe(true);
+    }
+    expect(local(tf, "function_roles_arn")).toBe("arn:${local.partition}:iam::${local.account_id}:role/${local.service}-${var.stage}-*");
+    const passRole = allows.find((s) => s.actions.includes("iam:PassRole"));
+    expect(passRole?.condition).toEqual([{ test: "StringEquals", variable: "iam:PassedToService", values: ["lambda.amazonaws.com"] }]);
+  });
+
+  it("has a boundary that keeps function roles to this stage's resources, and no IAM at all", () => {
+    const boundary = resource(tf, "aws_iam_policy", "function_boundary");
+    expect(boundary.name).toBe("${local.name_prefix}-function-boundary");
+    expect(boundary.policy).toBe("${data.aws_iam_policy_document.function_boundary.json}");
+    const statements = policyDocument("function_boundary").statement;
+    expect(statements.length).toBeGreaterThan(3);
+    for (const statement of statements) {
+      for (const action of statement.actions) expect(action, statement.sid).not.toMatch(/^(iam|sts|organizations|kms:Create|lambda):/);
+      if (statement.resources.includes("*")) expect(["Traces", "DecryptParameters"]).toContain(statement.sid);
+    }
+  });
+});
+
+describe("the WAF web ACL on the API stage", () => {
+  type Rule = { name: string; priority: number; statement: Record<string, unknown>[]; action?: unknown; override_action?: unknown; visibility_config: unknown };
+  const acl = () => resource(tf, "aws_wafv2_web_acl", "api");
+  const rules = () => acl().rule as Rule[];
+  const visible = { cloudwatch_metrics_enabled: true, sampled_requests_enabled: true };
+
+  it("is regional, allows by default, and reports metrics and samples for itself and each rule", () => {
+    expect(acl()).toMatchObject({ name: "${local.name_prefix}-api", scope: "REGIONAL" });
+    expect(first(acl().default_action)).toEqual({ allow: [{}] });
+    expect(first(acl().visibility_config)).toMatchObject({ ...visible, metric_name: "${local.name_prefix}-api" });
+    for (const rule of rules()) expect(first(rule.visibility_config), rule.name).toMatchObject({ ...visible, metric_name: expect.any(String) });
+    expect(new Set(rules().map((r) => r.priority)).size).toBe(rules().length);
+  });
+
+  it("blocks an IP above its request rate first, then applies AWS's common and known-bad-inputs rule sets", () => {
+    const [rate, ...managed] = [...rules()].sort((a, b) => a.priority - b.priority);
+    expect(first(rate?.action)).toEqual({ block: [{}] });
+    expect(first(first(rate?.statement).rate_based_statement)).toMatchObject({
+      aggregate_key_type: "IP",
+      limit: "${var.waf_rate_limit_per_ip}",
+      evaluation_window_sec: 300,
+    });
+    const groups = managed.map((rule) => {
+      expect(first(rule.override_action), rule.name).toEqual({ none: [{}] });
+      return first(first(rule.statement).managed_rule_group_statement);
+    });
+    expect(groups).toEqual([
+      { name: "AWSManagedRulesCommonRuleSet", vendor_name: "AWS" },
+      { name: "AWSManagedRulesKnownBadInputsRuleSet", vendor_name: "AWS" },
+    ]);
+    expect(tf.variable.waf_rate_limit_per_ip?.[0]).toMatchObject({ type: "${number}" });
+  });
+
+  it("is associated with the stage of the REST API Serverless created (found by name, after the first deploy)", () => {
+    const association = resource(tf, "aws_wafv2_web_acl_association", "api");
+    expect(association.web_acl_arn).toBe("${aws_wafv2_web_acl.api.arn}");
+    expect(association.resource_arn).toBe(
+      "arn:${local.partition}:apigateway:${var.region}::/restapis/${data.aws_api_gateway_rest_api.service[0].id}/stages/${var.stage}",
+    );
+    expect(association.count).toBe("${var.attach_waf ? 1 : 0}");
+    const api = tf.data.aws_api_gateway_rest_api?.service?.[0];
+    expect(api).toMatchObject({ name: "${local.rest_api_name}", count: "${var.attach_waf ? 1 : 0}" });
+    expect(tf.variable.attach_waf?.[0]).toMatchObject({ type: "${bool}", default: true });
   });
 });
 

@@ -37,6 +37,39 @@ const job = (name: string): Job => {
 };
 const runs = (name: string) => job(name).steps.map((s) => s.run ?? "").join("\n");
 
+/** The GitHub environment a job runs in, whichever form it is written in. */
+const environmentOf = (j: Job): string | undefined => (typeof j.environment === "string" ? j.environment : j.environment?.name);
+
+describe("deploy jobs and their roles", () => {
+  // Each stage's Terraform creates `<stage>-user-service-github-deploy`, trusted only for
+  // `repo:<owner/name>:environment:<github_environment>` (terraform/github_oidc.tf).
+  const deployJobs = Object.entries(pipeline.jobs).filter(([, j]) => j.steps.some((s) => /scripts\/deploy\.sh/.test(s.run ?? "")));
+  const expected: Record<string, { environment: string; stage: string }> = {
+    "deploy-staging": { environment: "staging", stage: "staging" },
+    "deploy-production": { environment: "production", stage: "prod" },
+  };
+
+  it("are exactly the staging and production deploys", () => {
+    expect(deployJobs.map(([name]) => name).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))("%s runs in its GitHub environment and assumes that environment's stage role", (name, { environment, stage }) => {
+    const deploy = job(name);
+    expect(environmentOf(deploy)).toBe(environment);
+    expect(runs(name)).toContain(`bash scripts/deploy.sh ${stage}`);
+    const credentials = deploy.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"));
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]?.with?.["role-to-assume"]).toBe(`arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${stage}-user-service-github-deploy`);
+  });
+
+  it("no job without an environment can ask for an OIDC token", () => {
+    for (const [name, j] of Object.entries(pipeline.jobs)) {
+      if (j.permissions?.["id-token"] === "write") expect(environmentOf(j), name).toMatch(/^(staging|production)$/);
+      if (j.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))) expect(j.permissions?.["id-token"], name).toBe("write");
+    }
+  });
+});
+
 describe("GitHub workflows", () => {
   it.each(workflowFiles)("%s passes action-validator", async (file) => {
     await expect(run(VALIDATOR, [join(WORKFLOWS, file)])).resolves.toBeDefined();
@@ -72,8 +105,6 @@ describe("the pipeline", () => {
     expect(pipeline.permissions).toEqual({ contents: "read" });
     for (const name of ["deploy-staging", "deploy-production"]) {
       expect(job(name).permissions).toMatchObject({ "id-token": "write" });
-      const credentials = job(name).steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"));
-      expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     }
     for (const file of workflowFiles) {
       const text = readFileSync(join(WORKFLOWS, file), "utf8");
