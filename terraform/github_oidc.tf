@@ -114,7 +114,7 @@ data "aws_iam_policy_document" "github_deploy" {
   # template that the IAM tests and the simulator read; the boundary keeps them there.)
   statement {
     sid       = "FunctionRolesRead"
-    actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole"]
+    actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole"]
     resources = [local.function_roles_arn]
   }
 
@@ -167,6 +167,8 @@ data "aws_iam_policy_document" "github_deploy" {
     }
   }
 
+  # Includes the stage's method settings that scripts/apiStageThrottling.cjs patches after the
+  # stack deploys (UpdateStage is apigateway:PATCH on /restapis/<id>/stages/<stage>).
   statement {
     sid       = "Api"
     actions   = ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"]

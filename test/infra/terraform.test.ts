@@ -238,6 +238,12 @@ describe("the GitHub deploy role", () => {
     expect(passRole?.condition).toEqual([{ test: "StringEquals", variable: "iam:PassedToService", values: ["lambda.amazonaws.com"] }]);
   });
 
+  it("may apply the stage's throttling after the stack deploys (find the REST API, patch its stage)", () => {
+    const allowed = (action: string) => deployStatements().filter((s) => (s.effect ?? "Allow") === "Allow" && s.actions.includes(action));
+    expect(allowed("cloudformation:DescribeStackResource")).toHaveLength(1);
+    expect(allowed("apigateway:PATCH")[0]?.resources).toContain("arn:${local.partition}:apigateway:${var.region}::/restapis/*");
+  });
+
   it("has a boundary that keeps function roles to this stage's resources, and no IAM at all", () => {
     const boundary = resource(tf, "aws_iam_policy", "function_boundary");
     expect(boundary.name).toBe("${local.name_prefix}-function-boundary");
