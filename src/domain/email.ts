@@ -18,6 +18,20 @@ export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
 }
 
+/**
+ * The key an address's send limits are counted under: case and a `+tag` of the local part folded,
+ * so `Ann+1@x` and `ann+2@x` share one window and one lock (most providers deliver both to one
+ * inbox). Only the key: the stored address keeps its tag. A local part that starts with `+` is
+ * left whole rather than folded to nothing.
+ */
+export function sendLimitKey(address: string): string {
+  const normalized = normalizeEmail(address);
+  const at = normalized.lastIndexOf("@");
+  const local = normalized.slice(0, at);
+  const plus = local.indexOf("+");
+  return (plus > 0 ? local.slice(0, plus) : local) + normalized.slice(at);
+}
+
 /** Listing order: primary first, then oldest first. */
 export function sortEmails(emails: readonly EmailRecord[]): EmailRecord[] {
   return [...emails].sort((a, b) => {

@@ -139,15 +139,32 @@ export class EmailLimitReachedError extends DomainError {
   }
 }
 
-/** Verification codes sent too often, or too many wrong attempts (429). */
+const minutesOf = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+
+/** Verification codes sent too often to one address, or too many wrong attempts (429). */
 export class RateLimitExceededError extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
-    message = `Verification limit reached. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minutes.`,
+    message = `Verification limit reached. Try again in ${minutesOf(retryAfterSeconds)} minutes.`,
     /** The window that was exhausted, for the X-RateLimit-* headers of the 429. */
     readonly window?: { limit: number; resetAt: number },
   ) {
     super(message);
+  }
+}
+
+/** One user's code mails across all addresses, over the hourly budget (429). */
+export class VerificationEmailBudgetError extends RateLimitExceededError {
+  constructor(retryAfterSeconds: number, window: { limit: number; resetAt: number }) {
+    super(retryAfterSeconds, `Too many verification emails. Try again in ${minutesOf(retryAfterSeconds)} minutes.`, window);
+  }
+}
+
+/** An address whose codes were killed too often: no new code for anyone until the lock ends (429). */
+export class AddressLockedError extends RateLimitExceededError {
+  constructor(retryAfterSeconds: number, window: { limit: number; resetAt: number }) {
+    const hours = Math.max(1, Math.ceil(retryAfterSeconds / 3600));
+    super(retryAfterSeconds, `Too many incorrect codes for this address. Try again in ${hours} hours.`, window);
   }
 }
 

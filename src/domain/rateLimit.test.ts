@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statusAfter, windowAt } from "./rateLimit.js";
+import { statusAfter, tighterOf, windowAt } from "./rateLimit.js";
 
 describe("fixed rate windows", () => {
   it("opens windows on multiples of their length, so every caller bumps the same counter", () => {
@@ -12,5 +12,14 @@ describe("fixed rate windows", () => {
     const window = windowAt(0, 3_600, 3);
     expect(statusAfter(window, 1)).toEqual({ limit: 3, remaining: 2, resetAt: 3_600 });
     expect(statusAfter(window, 5).remaining).toBe(0);
+  });
+
+  it("reports the window with fewer uses left, and on a tie the one that resets later", () => {
+    const address = { limit: 3, remaining: 1, resetAt: 3_600 };
+    const user = { limit: 10, remaining: 4, resetAt: 3_600 };
+    expect(tighterOf(address, user)).toBe(address);
+    expect(tighterOf(user, address)).toBe(address);
+    const locked = { limit: 3, remaining: 1, resetAt: 86_400 };
+    expect(tighterOf(address, locked)).toBe(locked);
   });
 });

@@ -26,3 +26,15 @@ export function windowAt(nowEpoch: number, lengthSeconds: number, limit: number)
 export function statusAfter(window: RateWindow, used: number): RateLimitStatus {
   return { limit: window.limit, remaining: Math.max(0, window.limit - used), resetAt: window.end };
 }
+
+/**
+ * Of several windows one request counts in, the one the client will hit first: fewer uses left,
+ * and on a tie the later reset (the longer wait).
+ */
+export function tighterOf(first: RateLimitStatus, ...others: RateLimitStatus[]): RateLimitStatus {
+  return others.reduce(
+    (tight, next) =>
+      next.remaining < tight.remaining || (next.remaining === tight.remaining && next.resetAt > tight.resetAt) ? next : tight,
+    first,
+  );
+}

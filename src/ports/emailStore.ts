@@ -1,10 +1,10 @@
+import type { CodeSendWindows, SendLimitState } from "../domain/codeSendLimits.js";
 import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
-import type { RateWindow } from "../domain/rateLimit.js";
 import type { UserProfile } from "../domain/user.js";
 import type { AddressClaim } from "./profileStore.js";
 
-export type { AddressClaim };
+export type { AddressClaim, SendLimitState };
 
 /** A stored verification code: its hash (gone once used up), tries so far, expiry (epoch seconds). */
 export interface StoredCode {
@@ -20,28 +20,26 @@ export interface EmailAccount {
   codes: Map<string, StoredCode>;
 }
 
-/** A counted send of a code for one address. */
+/** A code send, counted in the address's window and the user's, refused while the address is locked. */
 export interface CodeSend {
+  userId: string;
+  /** The stored address; the store counts it under its sendLimitKey. */
   address: string;
-  window: RateWindow;
+  windows: CodeSendWindows;
   nowEpoch: number;
-  /** Sends of this address already counted in the window, as read before this one. */
-  sendsBefore: number;
 }
 
 /** What an add needs to know about the address, read in one round trip. */
 export interface AddressState {
   claim?: AddressClaim;
-  /** Sends of the address counted so far in the window. */
-  sends: number;
+  limits: SendLimitState;
 }
 
-/** What a resend needs, read in one round trip; either part is missing when it does not exist. */
+/** What a resend needs; profile or email is missing when it does not exist. */
 export interface ResendTarget {
   profile?: UserProfile;
   email?: EmailRecord;
-  /** Sends of the address counted so far in the window, as of the address's last send. */
-  sends: number;
+  limits: SendLimitState;
 }
 
 export interface NewCode {
@@ -72,8 +70,8 @@ export interface EmailStore {
   list(userId: string): Promise<EmailRecord[]>;
   /** Undefined when the user has no profile. */
   account(userId: string): Promise<EmailAccount | undefined>;
-  addressState(address: string, window: RateWindow): Promise<AddressState>;
-  resendTarget(userId: string, emailId: string, window: RateWindow): Promise<ResendTarget>;
+  addressState(address: string, send: Pick<CodeSend, "userId" | "windows">): Promise<AddressState>;
+  resendTarget(userId: string, emailId: string, windows: CodeSendWindows): Promise<ResendTarget>;
 
   add(change: AddEmailChange): Promise<void>;
   remove(change: { userId: string; record: EmailRecord; events: DomainEvent[] }): Promise<void>;
@@ -84,8 +82,12 @@ export interface EmailStore {
    * limit. "replaced": the code is no longer the one read; "exhausted": no tries left.
    */
   spendAttempt(userId: string, emailId: string, codeHash: string, maxAttempts: number): Promise<AttemptOutcome>;
-  /** Removes the hash of a code that has used up its tries. */
-  killCode(userId: string, emailId: string): Promise<void>;
+  /** Removes the hash of a code that has used up its tries, if it is still that code. */
+  killCode(userId: string, emailId: string, codeHash: string): Promise<void>;
+  /** Counts a killed code against the address (all its tagged variants); returns every kill on record. */
+  recordCodeKill(address: string, nowEpoch: number): Promise<number[]>;
+  /** No code for the address, or its tagged variants, until `lockedUntil` (epoch seconds). */
+  lockAddress(address: string, lockedUntil: number): Promise<void>;
   confirm(change: {
     userId: string;
     record: EmailRecord;

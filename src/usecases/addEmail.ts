@@ -3,9 +3,10 @@ import { eventContext } from "../composition/services.js";
 import { normalizeEmail, UNVERIFIED_CLAIM_SECONDS, type EmailRecord } from "../domain/email.js";
 import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent, type DomainEvent } from "../domain/events.js";
-import { statusAfter, type RateLimitStatus } from "../domain/rateLimit.js";
+import { assertSendAllowed, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
+import type { RateLimitStatus } from "../domain/rateLimit.js";
 import { MAX_EMAILS_PER_USER } from "../domain/user.js";
-import { codeSendWindow, issueCode } from "../domain/verificationCode.js";
+import { issueCode } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import type { AddressClaim } from "../ports/emailStore.js";
 import { logger } from "../observability.js";
@@ -24,9 +25,10 @@ export interface AddEmailResult {
 
 /**
  * Adds an unverified address and mails its first code. One read fetches the address's claim and
- * its send count for the window; then one transaction claims the address,
- * bumps the capped counter, stores the code's hash, counts the send and writes the event; an
- * expired unverified claim of another user is taken over in that same transaction.
+ * its send limits (the address's window, the user's, the address's lock); then one transaction
+ * claims the address, bumps the capped counter, stores the code's digest, counts the send in both
+ * windows and writes the event; an expired unverified claim of another user is taken over in that
+ * same transaction.
  */
 export const addEmail =
   (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
@@ -34,9 +36,10 @@ export const addEmail =
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId);
     const nowEpoch = epochSeconds(services.clock.now());
-    const window = codeSendWindow(nowEpoch);
-    const { claim, sends } = await services.emails.addressState(address, window);
+    const windows = codeSendWindows(nowEpoch);
+    const { claim, limits } = await services.emails.addressState(address, { userId, windows });
     const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
+    assertSendAllowed(windows, limits, nowEpoch);
 
     const record: EmailRecord = {
       emailId: services.ids.newId(),
@@ -58,7 +61,7 @@ export const addEmail =
       maxEmails: MAX_EMAILS_PER_USER,
       claimReleaseAt: nowEpoch + UNVERIFIED_CLAIM_SECONDS,
       code: stored,
-      send: { address, window, nowEpoch, sendsBefore: sends },
+      send: { userId, address, windows, nowEpoch },
       ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
       events,
     });
@@ -67,10 +70,10 @@ export const addEmail =
       // The address is added either way; the user can ask for another code.
       logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
     });
-    // The headers come from the count read before the transaction plus this send. The
-    // transaction's condition on the window item is what enforces the limit; only a send racing
-    // this one can make the reported remainder one too generous.
-    return { email: record, rateLimit: statusAfter(window, sends + 1) };
+    // The headers come from the counts read before the transaction plus this send. The
+    // transaction's conditions on the window items enforce the limits; only a send racing this
+    // one can make the reported remainder one too generous.
+    return { email: record, rateLimit: statusAfterSend(windows, limits) };
   };
 
 /**

@@ -7,7 +7,7 @@ import {
   VerificationAttemptsExhaustedError,
 } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { codeMatches, MAX_CODE_ATTEMPTS } from "../domain/verificationCode.js";
+import { codeMatches, lockAfterKills, MAX_CODE_ATTEMPTS } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 
@@ -42,7 +42,7 @@ export const confirmVerification =
     if (spent.kind === "exhausted") throw new VerificationAttemptsExhaustedError();
     if (spent.kind === "replaced") throw new InvalidVerificationCodeError();
     if (!(await codeMatches(services.keyedHasher, emailId, code, stored.codeHash))) {
-      if (spent.attempts >= MAX_CODE_ATTEMPTS) await services.emails.killCode(userId, emailId);
+      if (spent.attempts >= MAX_CODE_ATTEMPTS) await killCode(services, userId, record, stored.codeHash);
       throw new InvalidVerificationCodeError();
     }
 
@@ -52,3 +52,14 @@ export const confirmVerification =
     await services.emails.confirm({ userId, record, codeHash: stored.codeHash, verifiedAt: ctx.now, events: [event] });
     return verified;
   };
+
+/**
+ * The last wrong try kills the code (exactly one request spends it), and the kill counts against
+ * the address: enough kills in a day lock it, so guessing cannot go on with fresh codes.
+ */
+async function killCode(services: Pick<Services, "emails" | "clock">, userId: string, record: EmailRecord, codeHash: string) {
+  const nowEpoch = epochSeconds(services.clock.now());
+  await services.emails.killCode(userId, record.emailId, codeHash);
+  const lockedUntil = lockAfterKills(await services.emails.recordCodeKill(record.email, nowEpoch), nowEpoch);
+  if (lockedUntil !== undefined) await services.emails.lockAddress(record.email, lockedUntil);
+}

@@ -124,18 +124,17 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
     expect(services.mailbox.to("new@example.com")).toHaveLength(3);
   });
 
-  it("counts parallel resends exactly: the limit holds and the address's count matches its window", async () => {
+  it("counts parallel resends exactly: the limit holds and both windows count only the sends made", async () => {
     const { record } = await addedEmail(services, alice, "new@example.com");
     const results = await Promise.all([1, 2, 3, 4].map(() => send(alice, record.emailId)));
 
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 429, 429]);
     expect(services.mailbox.to("new@example.com")).toHaveLength(3);
     const items = await scanTable(services);
-    const window = items.find((i) => String(i.PK) === "RATELIMIT#verify#new@example.com");
-    const email = items.find((i) => i.SK === `EMAIL#${record.emailId}`);
-    expect(window?.sends).toBe(3);
-    expect(email).toMatchObject({ codeSends: 3, codeSendWindow: windowEnd - 3600 });
-    // The copy of the count is storage only: the address as the API shows it is unchanged.
+    const window = items.find((i) => i.PK === "RATELIMIT#verify#new@example.com");
+    const userWindow = items.find((i) => i.PK === `RATELIMIT#verify-user#${alice.userId}`);
+    expect(window).toMatchObject({ SK: `WINDOW#${windowEnd - 3600}`, sends: 3 });
+    expect(userWindow).toMatchObject({ SK: `WINDOW#${windowEnd - 3600}`, sends: 3 });
     const listed = (await services.emails.list(alice.userId)).find((e) => e.emailId === record.emailId);
     expect(listed).toEqual(record);
   });

@@ -6,28 +6,24 @@ import type { UserProfile } from "../../domain/user.js";
 import type { AddressClaim, EmailStore, StoredCode } from "../../ports/emailStore.js";
 import { batchGetItems } from "./batchGetItems.js";
 import { deleteEmailClaim, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
+import { countCodeSend, lockAddress, recordCodeKill, sendLimitKeys, sendLimitStateOf } from "./codeSendLimitItems.js";
 import {
-  countEmailCodeSend,
   deleteEmail,
   markEmailVerified,
   putEmail,
+  requireUnverifiedEmail,
   setEmailPrimary,
   toEmailRecord,
   unsetEmailPrimary,
-  type EmailItem,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { putOutboxEvent } from "./outboxItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
-import { countRateLimitWindow } from "./rateLimitItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import type { NamedItem } from "./transact.js";
 import { killVerificationCode, spendCodeAttempt } from "./verificationCodeAttempts.js";
 import { deleteVerificationCode, putVerificationCode, toStoredCode } from "./verificationItems.js";
-
-/** Verification sends are counted per address, whoever holds it. */
-const VERIFY_SCOPE = "verify";
 
 export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: string): EmailStore {
   const transact = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
@@ -54,38 +50,35 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       return profile ? { profile, emails, codes } : undefined;
     },
 
-    async addressState(address, window) {
+    async addressState(address, { userId, windows }) {
       const claimKey = keys.emailClaim(address);
-      const windowKey = keys.rateLimitWindow(VERIFY_SCOPE, address, window.start);
-      const items = await batchGetItems(db, tableName, [claimKey, windowKey]);
+      const limitKeys = sendLimitKeys({ userId, address, windows });
+      const items = await batchGetItems(db, tableName, [claimKey, ...Object.values(limitKeys)]);
       const claim = items.get(claimKey);
-      return {
-        ...(claim ? { claim: toAddressClaim(claim) } : {}),
-        sends: Number(items.get(windowKey)?.sends ?? 0),
-      };
+      return { ...(claim ? { claim: toAddressClaim(claim) } : {}), limits: sendLimitStateOf(items, limitKeys) };
     },
 
-    async resendTarget(userId, emailId, window) {
-      // The window item is keyed by address, which only the email item knows: the email item's
-      // copy of the count stands in for it, so this stays one round trip.
+    async resendTarget(userId, emailId, windows) {
+      // The address's counters are keyed by the address, which only the email item knows: a
+      // second round trip, taken only when the address exists.
       const profileKey = keys.profile(userId);
       const emailKey = keys.email(userId, emailId);
       const items = await batchGetItems(db, tableName, [profileKey, emailKey]);
       const profile = items.get(profileKey);
-      const email = items.get(emailKey);
-      const copy = email as EmailItem | undefined;
-      return {
-        ...(profile ? { profile: toProfile(profile) } : {}),
-        ...(email ? { email: toEmailRecord(email) } : {}),
-        sends: copy?.codeSendWindow === window.start ? (copy.codeSends ?? 0) : 0,
-      };
+      const emailItem = items.get(emailKey);
+      const email = emailItem && toEmailRecord(emailItem);
+      const limitKeys = email && sendLimitKeys({ userId, address: email.email, windows });
+      const limits = limitKeys
+        ? sendLimitStateOf(await batchGetItems(db, tableName, Object.values(limitKeys)), limitKeys)
+        : { addressSends: 0, userSends: 0 };
+      return { ...(profile ? { profile: toProfile(profile) } : {}), ...(email ? { email } : {}), limits };
     },
 
     async add({ userId, record, maxEmails, claimReleaseAt, code, send, takeOver, events }) {
       const claim = { userId, emailId: record.emailId, verified: false, releaseAt: claimReleaseAt };
       const items: NamedItem[] = [
         adjustEmailCount(tableName, userId, 1, { max: maxEmails, requireActive: true }),
-        putEmail(tableName, userId, record, { window: send.window, count: send.sendsBefore + 1 }),
+        putEmail(tableName, userId, record),
         putEmailClaim(
           tableName,
           record.email,
@@ -93,7 +86,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
           takeOver && { staleEmailId: takeOver.claim.emailId, nowEpoch: takeOver.nowEpoch },
         ),
         putVerificationCode(tableName, userId, record.emailId, { ...code, createdAt: record.createdAt }),
-        countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),
+        ...countCodeSend(tableName, send),
       ];
       if (takeOver) items.push(...staleOwnerLoses(takeOver.claim));
       await transact([...items, ...outbox(events)]);
@@ -113,17 +106,20 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     async replaceCode({ userId, emailId, code, send }) {
       await transact([
         requireActiveProfile(tableName, userId),
-        // A count read from another window is zero: the copy then starts over.
-        countEmailCodeSend(tableName, userId, emailId, send.window, send.sendsBefore > 0),
+        requireUnverifiedEmail(tableName, userId, emailId),
         putVerificationCode(tableName, userId, emailId, { ...code, createdAt: new Date(send.nowEpoch * 1000).toISOString() }),
-        countRateLimitWindow(tableName, VERIFY_SCOPE, send.address, send.window, send.nowEpoch),
+        ...countCodeSend(tableName, send),
       ]);
     },
 
     spendAttempt: (userId, emailId, codeHash, maxAttempts) =>
       spendCodeAttempt(db, tableName, userId, emailId, codeHash, maxAttempts),
 
-    killCode: (userId, emailId) => killVerificationCode(db, tableName, userId, emailId),
+    killCode: (userId, emailId, codeHash) => killVerificationCode(db, tableName, userId, emailId, codeHash),
+
+    recordCodeKill: (address, nowEpoch) => recordCodeKill(db, tableName, address, nowEpoch),
+
+    lockAddress: (address, lockedUntil) => lockAddress(db, tableName, address, lockedUntil),
 
     async confirm({ userId, record, codeHash, verifiedAt, events }) {
       await transact([

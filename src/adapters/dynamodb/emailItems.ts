@@ -7,7 +7,6 @@ import {
   EmailNotVerifiedError,
   NotFoundError,
 } from "../../domain/errors.js";
-import type { RateWindow } from "../../domain/rateLimit.js";
 import { keys } from "./keys.js";
 import type { NamedItem } from "./transact.js";
 
@@ -19,9 +18,9 @@ export interface EmailItem extends EmailRecord {
   GSI1SK: string;
   userId: string;
   /**
-   * Copy of the address's send counter (the rate-limit window item, keyed by address) as of
-   * this item's last send: a resend knows only the emailId, and this lets it report
-   * X-RateLimit-Remaining from the one read it already makes. The window item alone enforces.
+   * A copy of the address's send count that earlier versions kept here; no longer written or read
+   * (the count is folded over tagged variants now, which one item cannot mirror), only kept out of
+   * the record for items written before.
    */
   codeSendWindow?: number;
   codeSends?: number;
@@ -41,19 +40,12 @@ export function toEmailRecord(item: Record<string, unknown>): EmailRecord {
   return record;
 }
 
-/** With `sends`, the address's send count including the code mailed with this add. */
-export function putEmail(
-  tableName: string,
-  userId: string,
-  record: EmailRecord,
-  sends?: { window: RateWindow; count: number },
-): NamedItem {
+export function putEmail(tableName: string, userId: string, record: EmailRecord): NamedItem {
   const item: EmailItem = {
     ...keys.email(userId, record.emailId),
     ...keys.emailIndex(record.email, userId),
     userId,
     ...record,
-    ...(sends ? { codeSendWindow: sends.window.start, codeSends: sends.count } : {}),
   };
   return {
     name: "putEmail",
@@ -151,27 +143,16 @@ export function setEmailPrimary(tableName: string, userId: string, emailId: stri
   };
 }
 
-/**
- * The address still exists and is unverified (a code for a verified address is pointless), and
- * its copy of the send count moves with the send. Within the window it was last counted in the
- * copy is bumped in place, so parallel resends stay exact; a new window starts it at one.
- */
-export function countEmailCodeSend(
-  tableName: string,
-  userId: string,
-  emailId: string,
-  window: RateWindow,
-  sameWindow: boolean,
-): NamedItem {
+/** A resend's guard: the address still exists and is unverified (a code for a verified one is pointless). */
+export function requireUnverifiedEmail(tableName: string, userId: string, emailId: string): NamedItem {
   return {
-    name: "countEmailCodeSend",
+    name: "requireUnverifiedEmail",
     item: {
-      Update: {
+      ConditionCheck: {
         TableName: tableName,
         Key: keys.email(userId, emailId),
-        UpdateExpression: sameWindow ? "ADD codeSends :one" : "SET codeSendWindow = :start, codeSends = :one",
         ConditionExpression: "attribute_exists(PK) AND isVerified = :false",
-        ExpressionAttributeValues: { ":false": false, ":one": 1, ...(sameWindow ? {} : { ":start": window.start }) },
+        ExpressionAttributeValues: { ":false": false },
       },
     },
     onConditionFailed: (old) => (old ? new EmailAlreadyVerifiedError() : new NotFoundError("Email")),

@@ -15,6 +15,8 @@ export const keys = {
     PK: `RATELIMIT#${scope}#${key}`,
     SK: `WINDOW#${windowStart}`,
   }),
+  /** Kills of codes for one address (its send-limit key) and the lock they set. */
+  codeKills: (limitKey: string) => ({ PK: `RATELIMIT#codekills#${limitKey}`, SK: "KILLS" }),
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "EVENT" }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,

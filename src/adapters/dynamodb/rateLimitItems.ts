@@ -1,4 +1,4 @@
-import { RateLimitExceededError } from "../../domain/errors.js";
+import type { DomainError } from "../../domain/errors.js";
 import type { RateWindow } from "../../domain/rateLimit.js";
 import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
@@ -9,14 +9,15 @@ export const RATE_WINDOW_TTL_MARGIN_SECONDS = 10 * 60;
 
 /**
  * Counts one use in the window. The condition refuses the use that would pass the limit, so
- * the limit holds under concurrency and a refused transaction changes nothing else either.
+ * the limit holds under concurrency and a refused transaction changes nothing else either;
+ * `refusal` is the error that says which limit it was.
  */
 export function countRateLimitWindow(
   tableName: string,
   scope: string,
   key: string,
   window: RateWindow,
-  nowEpoch: number,
+  refusal: () => DomainError,
 ): NamedItem {
   return {
     name: "countRateLimitWindow",
@@ -34,10 +35,6 @@ export function countRateLimitWindow(
         },
       },
     },
-    onConditionFailed: () =>
-      new RateLimitExceededError(Math.max(1, window.end - nowEpoch), undefined, {
-        limit: window.limit,
-        resetAt: window.end,
-      }),
+    onConditionFailed: refusal,
   };
 }

@@ -46,6 +46,6 @@ export async function transactWrite(
 
 function withOldItemOnFailure(item: TransactItem): TransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, Record<string, unknown>];
-  if (kind === "ConditionCheck" || !body.ConditionExpression) return item;
+  if (!body.ConditionExpression) return item;
   return { [kind]: { ...body, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } } as TransactItem;
 }

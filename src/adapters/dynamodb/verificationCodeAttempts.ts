@@ -41,15 +41,25 @@ export async function spendCodeAttempt(
   }
 }
 
-/** Removes the hash of a code that used up its tries; a code already gone is left alone. */
-export async function killVerificationCode(db: DynamoDBDocumentClient, tableName: string, userId: string, emailId: string): Promise<void> {
+/**
+ * Removes the hash of a code that used up its tries. Only that code: one sent meanwhile (a resend
+ * racing the last wrong try) stays alive; a code already gone is left alone.
+ */
+export async function killVerificationCode(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  userId: string,
+  emailId: string,
+  codeHash: string,
+): Promise<void> {
   try {
     await db.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.verificationCode(userId, emailId),
         UpdateExpression: "REMOVE codeHash",
-        ConditionExpression: "attribute_exists(PK)",
+        ConditionExpression: "codeHash = :hash",
+        ExpressionAttributeValues: { ":hash": codeHash },
       }),
     );
   } catch (error) {
