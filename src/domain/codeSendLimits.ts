@@ -14,7 +14,21 @@ export interface SendLimitState {
   userSends: number;
   /** Epoch seconds the address's lock ends, if it was ever locked. */
   lockedUntil?: number;
+  /** The caller already sent to the address (any tag) in this window. */
+  callerSentHere?: boolean;
+  /** This window's one send past the address's limit is taken. */
+  extraSendUsed?: boolean;
 }
+
+/**
+ * How a send counts against the address's window: within its limit, or as the window's one extra
+ * send. The extra send is for an add by an account that has not sent to the address in this
+ * window: the window is shared by every account (so sybils cannot multiply the mail an inbox
+ * gets), and without it one account could spend it every hour and keep everyone else from ever
+ * adding the address, a block longer than SPEC 11.4's hour. One account can never take the extra
+ * send from another (it has sent here), so the address gets at most one mail more an hour.
+ */
+export type AddressSendCount = "withinLimit" | "extra";
 
 export function codeSendWindows(nowEpoch: number): CodeSendWindows {
   return { address: codeSendWindow(nowEpoch), user: userCodeSendWindow(nowEpoch) };
@@ -22,13 +36,22 @@ export function codeSendWindows(nowEpoch: number): CodeSendWindows {
 
 /**
  * Refuses a send that would break a limit, from the counts read before it, so a refused request
- * writes nothing. The lock goes first (it outlasts both windows), then the address's window, then
- * the user's. The transaction's conditions hold the same limits against concurrent sends.
+ * writes nothing; else says how it counts. The lock goes first (it outlasts both windows), then
+ * the address's window, then the user's. The transaction's conditions hold the same limits
+ * against concurrent sends.
  */
-export function assertSendAllowed(windows: CodeSendWindows, state: SendLimitState, nowEpoch: number): void {
+export function allowedSend(
+  windows: CodeSendWindows,
+  state: SendLimitState,
+  nowEpoch: number,
+  kind: "add" | "resend",
+): AddressSendCount {
   if (state.lockedUntil !== undefined && state.lockedUntil > nowEpoch) throw addressLocked(windows, state.lockedUntil, nowEpoch);
-  if (state.addressSends >= windows.address.limit) throw addressWindowFull(windows.address, nowEpoch);
+  const withinLimit = state.addressSends < windows.address.limit;
+  const extra = !withinLimit && kind === "add" && !state.callerSentHere && !state.extraSendUsed;
+  if (!withinLimit && !extra) throw addressWindowFull(windows.address, nowEpoch);
   if (state.userSends >= windows.user.limit) throw userBudgetSpent(windows.user, nowEpoch);
+  return withinLimit ? "withinLimit" : "extra";
 }
 
 /** X-RateLimit-* after a send: the tighter of the two windows, this send counted. */

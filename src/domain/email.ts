@@ -10,8 +10,30 @@ export interface EmailRecord {
 
 export const MAX_EMAIL_LENGTH = 254;
 
-/** An unverified address is released for others to take after this long (seconds). */
-export const UNVERIFIED_CLAIM_SECONDS = 7 * 24 * 60 * 60;
+/** Sends of an address's window (all accounts, tags folded) whose code extends its claim's block. */
+export const BLOCKING_SENDS_PER_WINDOW = 2;
+
+/**
+ * Until when an unverified claim keeps other accounts out (SPEC 11.4: nobody keeps another
+ * person's address blocked for more than an hour without reading its mail). A send extends the
+ * block to its code's expiry only if it is one of the first BLOCKING_SENDS_PER_WINDOW sends of the
+ * address's hour window; later sends still mail a code, but the block stays where it was
+ * (undefined: unchanged; an add with nothing to extend does not block at all). After it, another
+ * account's add takes the claim over, whatever the holder's code.
+ *
+ * Why the block ends within an hour: a block that never lapses is a chain of blocking sends each
+ * within 15 minutes (a code's life) of the one before. Windows are fixed clock hours shared by
+ * every account, so at most 2 blocking sends fall in one window. A chain cannot cross a whole
+ * window: entering it at most 15 minutes after the window opens, 2 sends carry it at most 45
+ * minutes in, short of the next window. So a chain holds at most 4 sends, the last at most 45
+ * minutes after the first, and the block ends at most 60 minutes after it began. Removing and
+ * re-adding the address does not help: an add is a send of the same window. (Counting all 3 sends
+ * would allow 3 at the end of one window and 3 at the start of the next: 90 minutes.) Concurrent
+ * sends that both read "first two" overlap in time, so they do not lengthen the chain.
+ */
+export function claimBlockAfterSend(sendsBefore: number, codeExpiresAt: number): number | undefined {
+  return sendsBefore < BLOCKING_SENDS_PER_WINDOW ? codeExpiresAt : undefined;
+}
 
 /** Stored form: trimmed and lower-cased; no provider-specific folding (dots, plus tags). */
 export function normalizeEmail(raw: string): string {

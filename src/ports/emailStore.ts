@@ -1,4 +1,4 @@
-import type { CodeSendWindows, SendLimitState } from "../domain/codeSendLimits.js";
+import type { AddressSendCount, CodeSendWindows, SendLimitState } from "../domain/codeSendLimits.js";
 import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
@@ -26,6 +26,7 @@ export interface CodeSend {
   /** The stored address; the store counts it under its sendLimitKey. */
   address: string;
   windows: CodeSendWindows;
+  count: AddressSendCount;
   nowEpoch: number;
 }
 
@@ -51,6 +52,7 @@ export interface AddEmailChange {
   userId: string;
   record: EmailRecord;
   maxEmails: number;
+  /** Epoch seconds until which the new claim keeps other accounts out (claimBlockAfterSend). */
   claimReleaseAt: number;
   code: NewCode;
   send: CodeSend;
@@ -75,8 +77,11 @@ export interface EmailStore {
 
   add(change: AddEmailChange): Promise<void>;
   remove(change: { userId: string; record: EmailRecord; events: DomainEvent[] }): Promise<void>;
-  /** Replaces the address's code with a new one, counting the send against the window. */
-  replaceCode(change: { userId: string; emailId: string; code: NewCode; send: CodeSend }): Promise<void>;
+  /**
+   * Replaces the address's code with a new one, counting the send against the windows; with
+   * `claimBlocksUntil`, the address's claim keeps other accounts out until then.
+   */
+  replaceCode(change: { userId: string; emailId: string; code: NewCode; send: CodeSend; claimBlocksUntil?: number }): Promise<void>;
   /**
    * Spends one of the code's tries before it is compared, so parallel guesses cannot outrun the
    * limit. "replaced": the code is no longer the one read; "exhausted": no tries left.

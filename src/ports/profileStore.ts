@@ -13,7 +13,7 @@ export interface AddressClaim {
   userId: string;
   emailId: string;
   verified: boolean;
-  /** Epoch seconds after which an unverified claim may be taken over. */
+  /** Epoch seconds from which another account may take over an unverified claim (claimBlockAfterSend). */
   releaseAt?: number;
 }
 

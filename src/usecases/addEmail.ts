@@ -1,9 +1,9 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
-import { normalizeEmail, UNVERIFIED_CLAIM_SECONDS, type EmailRecord } from "../domain/email.js";
+import { claimBlockAfterSend, normalizeEmail, type EmailRecord } from "../domain/email.js";
 import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent, type DomainEvent } from "../domain/events.js";
-import { assertSendAllowed, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
+import { allowedSend, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
 import type { RateLimitStatus } from "../domain/rateLimit.js";
 import { MAX_EMAILS_PER_USER } from "../domain/user.js";
 import { issueCode } from "../domain/verificationCode.js";
@@ -39,7 +39,7 @@ export const addEmail =
     const windows = codeSendWindows(nowEpoch);
     const { claim, limits } = await services.emails.addressState(address, { userId, windows });
     const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
-    assertSendAllowed(windows, limits, nowEpoch);
+    const count = allowedSend(windows, limits, nowEpoch, "add");
 
     const record: EmailRecord = {
       emailId: services.ids.newId(),
@@ -59,9 +59,9 @@ export const addEmail =
       userId,
       record,
       maxEmails: MAX_EMAILS_PER_USER,
-      claimReleaseAt: nowEpoch + UNVERIFIED_CLAIM_SECONDS,
+      claimReleaseAt: claimBlockAfterSend(limits.addressSends, stored.expiresAt) ?? nowEpoch,
       code: stored,
-      send: { userId, address, windows, nowEpoch },
+      send: { userId, address, windows, count, nowEpoch },
       ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
       events,
     });
@@ -78,10 +78,11 @@ export const addEmail =
 
 /**
  * Any live claim makes the address unavailable, with the same answer whoever holds it (no
- * enumeration). Only another user's unverified claim past its release time may be taken over.
+ * enumeration). Only another user's unverified claim whose block has ended (its holder's blocking
+ * code expired: claimBlockAfterSend) may be taken over.
  */
 function takeOverOf(claim: AddressClaim, userId: string, nowEpoch: number): AddressClaim {
-  const expired = !claim.verified && claim.releaseAt !== undefined && claim.releaseAt < nowEpoch;
+  const expired = !claim.verified && claim.releaseAt !== undefined && claim.releaseAt <= nowEpoch;
   if (!expired || claim.userId === userId) throw new EmailNotAvailableError();
   return claim;
 }

@@ -107,6 +107,15 @@ describe("the address window ignores case and +tags", () => {
     expect(fourth.statusCode).toBe(429);
     expect(fourth.body).toMatchObject({ message: "Verification limit reached. Try again in 50 minutes.", retryAfter: 3000 });
     expect(limitHeaders(fourth)).toEqual({ limit: "3", remaining: "0", reset: windowEnd });
+    // One account that has not mailed the address this hour still may, once: no account can keep
+    // the others from adding it by spending its window every hour.
+    const carol = await signedUpUser(services);
+    const extra = await add(carol, "ann+3@example.com");
+    expect(extra.statusCode).toBe(201);
+    expect(limitHeaders(extra)).toEqual({ limit: "3", remaining: "0", reset: windowEnd });
+    expect((await add(await signedUpUser(services), "ann+4@example.com")).statusCode).toBe(429);
+    expect((await send(carol, String(extra.body.emailId))).statusCode).toBe(429);
+
     // Another local part, or another domain, is another window.
     expect((await add(alice, "anna+1@example.com")).statusCode).toBe(201);
     expect((await add(alice, "ann+1@example.org")).statusCode).toBe(201);

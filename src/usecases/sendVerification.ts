@@ -1,6 +1,7 @@
 import type { Services } from "../composition/services.js";
 import { EmailAlreadyVerifiedError, NotFoundError } from "../domain/errors.js";
-import { assertSendAllowed, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
+import { allowedSend, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
+import { claimBlockAfterSend } from "../domain/email.js";
 import type { RateLimitStatus } from "../domain/rateLimit.js";
 import { assertActive } from "../domain/user.js";
 import { CODE_TTL_SECONDS, issueCode } from "../domain/verificationCode.js";
@@ -33,14 +34,16 @@ export const sendVerification =
     assertActive(profile);
     if (!record) throw new NotFoundError("Email");
     if (record.isVerified) throw new EmailAlreadyVerifiedError();
-    assertSendAllowed(windows, limits, nowEpoch);
+    const count = allowedSend(windows, limits, nowEpoch, "resend");
 
     const { code, stored } = await issueCode(services.keyedHasher, emailId, nowEpoch);
     await services.emails.replaceCode({
       userId,
       emailId,
       code: stored,
-      send: { userId, address: record.email, windows, nowEpoch },
+      send: { userId, address: record.email, windows, count, nowEpoch },
+      // The holder's resend keeps others out only within the bound claimBlockAfterSend explains.
+      claimBlocksUntil: claimBlockAfterSend(limits.addressSends, stored.expiresAt),
     });
     await services.mailer.send(verificationMail(record.email, code));
     // Counts read before the transaction plus this send; the window items' conditions enforce

@@ -29,12 +29,16 @@ export function sendLimitKeys(send: { userId: string; address: string; windows: 
   };
 }
 
-export function sendLimitStateOf(items: ItemsByKey, limitKeys: ReturnType<typeof sendLimitKeys>): SendLimitState {
+export function sendLimitStateOf(items: ItemsByKey, limitKeys: ReturnType<typeof sendLimitKeys>, userId: string): SendLimitState {
   const lockedUntil = items.get(limitKeys.kills)?.lockedUntil;
+  const addressWindow = items.get(limitKeys.address);
+  const senders = addressWindow?.senders;
   return {
-    addressSends: Number(items.get(limitKeys.address)?.sends ?? 0),
+    addressSends: Number(addressWindow?.sends ?? 0),
     userSends: Number(items.get(limitKeys.user)?.sends ?? 0),
     ...(typeof lockedUntil === "number" ? { lockedUntil } : {}),
+    callerSentHere: senders instanceof Set && senders.has(userId),
+    extraSendUsed: addressWindow?.extraSend !== undefined,
   };
 }
 
@@ -59,9 +63,39 @@ export function countCodeSend(tableName: string, send: CodeSend): NamedItem[] {
       // The lock was set between the read and this write: its full length is the honest bound.
       onConditionFailed: () => addressLocked(windows, nowEpoch + ADDRESS_LOCK_SECONDS, nowEpoch),
     },
-    countRateLimitWindow(tableName, ADDRESS_SCOPE, limitKey, windows.address, () => addressWindowFull(windows.address, nowEpoch)),
+    countAddressSend(tableName, send),
     countRateLimitWindow(tableName, USER_SCOPE, send.userId, windows.user, () => userBudgetSpent(windows.user, nowEpoch)),
   ];
+}
+
+/**
+ * The address's window also remembers who sent in it: the window's one extra send (allowedSend)
+ * goes only to an account that has not, and only once.
+ */
+function countAddressSend(tableName: string, send: CodeSend): NamedItem {
+  const { windows, nowEpoch } = send;
+  const extra = send.count === "extra";
+  return {
+    name: "countAddressSend",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.rateLimitWindow(ADDRESS_SCOPE, sendLimitKey(send.address), windows.address.start),
+        UpdateExpression: `ADD sends :one, senders :me SET #ttl = :ttl${extra ? ", extraSend = :userId" : ""}`,
+        ConditionExpression: extra
+          ? "attribute_not_exists(extraSend) AND NOT contains(senders, :userId)"
+          : "attribute_not_exists(sends) OR sends < :limit",
+        ExpressionAttributeNames: { "#ttl": TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":me": new Set([send.userId]),
+          ":ttl": windows.address.end + RATE_WINDOW_TTL_MARGIN_SECONDS,
+          ...(extra ? { ":userId": send.userId } : { ":limit": windows.address.limit }),
+        },
+      },
+    },
+    onConditionFailed: () => addressWindowFull(windows.address, nowEpoch),
+  };
 }
 
 /**

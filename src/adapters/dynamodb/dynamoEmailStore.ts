@@ -5,7 +5,7 @@ import type { DomainEvent } from "../../domain/events.js";
 import type { UserProfile } from "../../domain/user.js";
 import type { AddressClaim, EmailStore, StoredCode } from "../../ports/emailStore.js";
 import { batchGetItems } from "./batchGetItems.js";
-import { deleteEmailClaim, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
+import { deleteEmailClaim, extendClaimBlock, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
 import { countCodeSend, lockAddress, recordCodeKill, sendLimitKeys, sendLimitStateOf } from "./codeSendLimitItems.js";
 import {
   deleteEmail,
@@ -55,7 +55,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       const limitKeys = sendLimitKeys({ userId, address, windows });
       const items = await batchGetItems(db, tableName, [claimKey, ...Object.values(limitKeys)]);
       const claim = items.get(claimKey);
-      return { ...(claim ? { claim: toAddressClaim(claim) } : {}), limits: sendLimitStateOf(items, limitKeys) };
+      return { ...(claim ? { claim: toAddressClaim(claim) } : {}), limits: sendLimitStateOf(items, limitKeys, userId) };
     },
 
     async resendTarget(userId, emailId, windows) {
@@ -69,7 +69,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       const email = emailItem && toEmailRecord(emailItem);
       const limitKeys = email && sendLimitKeys({ userId, address: email.email, windows });
       const limits = limitKeys
-        ? sendLimitStateOf(await batchGetItems(db, tableName, Object.values(limitKeys)), limitKeys)
+        ? sendLimitStateOf(await batchGetItems(db, tableName, Object.values(limitKeys)), limitKeys, userId)
         : { addressSends: 0, userSends: 0 };
       return { ...(profile ? { profile: toProfile(profile) } : {}), ...(email ? { email } : {}), limits };
     },
@@ -103,10 +103,11 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       ]);
     },
 
-    async replaceCode({ userId, emailId, code, send }) {
+    async replaceCode({ userId, emailId, code, send, claimBlocksUntil }) {
       await transact([
         requireActiveProfile(tableName, userId),
         requireUnverifiedEmail(tableName, userId, emailId),
+        ...(claimBlocksUntil === undefined ? [] : [extendClaimBlock(tableName, send.address, emailId, claimBlocksUntil)]),
         putVerificationCode(tableName, userId, emailId, { ...code, createdAt: new Date(send.nowEpoch * 1000).toISOString() }),
         ...countCodeSend(tableName, send),
       ]);

@@ -4,9 +4,10 @@ import { keys } from "./keys.js";
 import type { NamedItem } from "./transact.js";
 
 /**
- * The uniqueness claim on an address. Unverified claims carry `releaseAt` (epoch seconds): after
- * it, anyone may take the address over. Not a TTL attribute on purpose: a claim deleted by TTL
- * would leave its email item behind and let a second owner in.
+ * The uniqueness claim on an address. Unverified claims carry `releaseAt` (epoch seconds): from
+ * then on another account may take the address over; the holder's blocking sends move it to their
+ * code's expiry (claimBlockAfterSend). Not a TTL attribute on purpose: a claim deleted by TTL would
+ * leave its email item behind and let a second owner in.
  */
 export interface EmailClaimItem {
   PK: string;
@@ -24,7 +25,8 @@ export function toAddressClaim(item: Record<string, unknown>): AddressClaim {
 
 /**
  * Claims an address: succeeds only if nobody holds it, or (with `takeOver`) if the named stale
- * unverified claim is still the one in place and past its release time.
+ * unverified claim is still the one in place and its block has ended: of several accounts taking
+ * over one claim, exactly one succeeds, and a resend that extended the block meanwhile wins.
  */
 export function putEmailClaim(
   tableName: string,
@@ -42,13 +44,33 @@ export function putEmailClaim(
         ...(takeOver
           ? {
               ConditionExpression:
-                "attribute_not_exists(PK) OR (verified = :false AND releaseAt < :now AND emailId = :staleEmailId)",
+                "attribute_not_exists(PK) OR (verified = :false AND releaseAt <= :now AND emailId = :staleEmailId)",
               ExpressionAttributeValues: { ":false": false, ":now": takeOver.nowEpoch, ":staleEmailId": takeOver.staleEmailId },
             }
           : { ConditionExpression: "attribute_not_exists(PK)" }),
       },
     },
     onConditionFailed: () => new EmailNotAvailableError(),
+  };
+}
+
+/**
+ * The holder's blocking send moves the block to its code's expiry; only while the claim is still
+ * this unverified address's (a takeover or a verification meanwhile makes the resend fail).
+ */
+export function extendClaimBlock(tableName: string, address: string, emailId: string, until: number): NamedItem {
+  return {
+    name: "extendClaimBlock",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.emailClaim(address),
+        UpdateExpression: "SET releaseAt = :until",
+        ConditionExpression: "emailId = :emailId AND verified = :false",
+        ExpressionAttributeValues: { ":until": until, ":emailId": emailId, ":false": false },
+      },
+    },
+    onConditionFailed: () => new NotFoundError("Email"),
   };
 }
 
