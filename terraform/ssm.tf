@@ -26,3 +26,26 @@ resource "aws_ssm_parameter" "service" {
   type     = "String"
   value    = each.value
 }
+
+# The key of the verification codes' HMAC (SPEC 5.7): only code digests are in the table, and
+# without this key a table export, backup or stream reader cannot test guesses against them. The
+# functions that hash codes read it once per container (GetParameter WithDecryption; serverless.yml
+# grants exactly this ARN to their role). SSM's AWS-managed key encrypts it: no key to run, and
+# only principals allowed ssm:GetParameter on it can have SSM decrypt it.
+#
+# Generated here, so a new stage works with no manual step; the value is therefore in the
+# Terraform state, which must be as closely held as the key (docs/runbooks.md). Rotation:
+# `terraform apply -replace=random_password.code_secret`, then redeploy the functions so warm
+# containers drop the old key. Every code issued before is dead then (codes live 15 minutes):
+# users ask for a new one.
+resource "random_password" "code_secret" {
+  length  = 64
+  special = false
+}
+
+resource "aws_ssm_parameter" "code_secret" {
+  name        = "${local.ssm_prefix}/code-secret"
+  description = "HMAC key of the verification code digests; rotating it invalidates live codes"
+  type        = "SecureString"
+  value       = random_password.code_secret.result
+}
