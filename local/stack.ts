@@ -108,8 +108,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stoppers.push(lambda.stop);
 
     const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
-    // The account's default bus: Cognito's CloudTrail record of a user's own DeleteUser reaches
-    // the cognitoUserDeleted function through it, as in AWS.
+    // The account's default bus: the CloudTrail records of a user's own DeleteUser and
+    // VerifyUserAttribute reach the cognitoSelfService function through it, as in AWS.
     const defaultBus = createDefaultBus({ region, functions, log });
     stoppers.push(() => defaultBus.stop());
 

@@ -69,15 +69,18 @@ resource "aws_cognito_user_pool_client" "main" {
   ]
 
   # What a user's own access token may write (UpdateUserAttributes, VerifyUserAttribute, and the
-  # attributes SignUp accepts): nothing the service owns. `email` is the sign-in name and must only
-  # follow a verified primary change (SPEC 5.5), `email_verified` with it; names and phone live in
-  # the profile, so Cognito copies would be unchecked claims in the ID token. Sign-up needs no
-  # `email` attribute: with email as the username attribute, Cognito fills it from the username.
-  # Cognito (and this provider, hashicorp/terraform-provider-aws#28684) reads an empty list as
-  # "every standard attribute", so one harmless preference stands in for "nothing".
+  # attributes SignUp accepts). Nothing the service owns but `email`, which Cognito forces: every
+  # client must be able to write each attribute the pool marks required, else CreateUserPoolClient
+  # fails with "Invalid write attributes specified while creating a client" (and `required` cannot
+  # change without replacing the pool). `email_verified` no client may write. So a user can start
+  # an address change; the pool keeps it pending until its code is confirmed
+  # (user_attribute_update_settings above), and when a user confirms one the service puts the
+  # primary back as the sign-in name (cognitoSelfService, terraform/cognito_self_service.tf).
+  # Names and phone live in the profile: not writable here. An empty list would mean "every
+  # standard attribute" (hashicorp/terraform-provider-aws#28684).
   # local/cognito/poolSettings.ts sets the same lists on the local client.
-  write_attributes = ["locale"]
-  read_attributes  = ["email", "email_verified", "locale"]
+  write_attributes = ["email"]
+  read_attributes  = ["email", "email_verified"]
 
   access_token_validity  = 1
   id_token_validity      = 1

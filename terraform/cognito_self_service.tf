@@ -1,10 +1,13 @@
-# A user can delete their own Cognito user with their access token (DeleteUser): every token of
-# the SDK sign-in flows carries aws.cognito.signin.user.admin, and no pool or client setting
-# refuses the call. The service learns of it from the call's CloudTrail record, which CloudTrail
-# sends to the account's default event bus as "AWS API Call via CloudTrail" (source
-# aws.cognito-idp). The record hides the access token; Cognito names the user by
-# additionalEventData.sub, which is our userId. The cognitoUserDeleted function (serverless.yml)
-# deletes the account as DELETE /users/me does.
+# Two calls a user can make with their own access token, which no pool or client setting refuses
+# (every token of the SDK sign-in flows carries aws.cognito.signin.user.admin), need an answer
+# from the service:
+# - DeleteUser: the account is deleted as by DELETE /users/me.
+# - VerifyUserAttribute: the user confirmed a change of their own `email` (the client must be able
+#   to write it, the pool requires it; see cognito.tf); the primary is set back as sign-in name.
+# The service learns of them from their CloudTrail records, which CloudTrail sends to the
+# account's default event bus as "AWS API Call via CloudTrail" (source aws.cognito-idp). A record
+# hides the access token; Cognito names the user by additionalEventData.sub, which is our userId.
+# The cognitoSelfService function (serverless.yml) answers.
 #
 # EventBridge receives these records only while a trail logs the account's management write
 # events in the region ("To record events with a detail-type value of AWS API Call via
@@ -12,30 +15,30 @@
 # account that already has one (an organization trail, say) sets create_cloudtrail_trail = false.
 
 variable "create_cloudtrail_trail" {
-  description = "Create a trail for management write events (EventBridge needs one to receive Cognito's DeleteUser records). Set false when the account already has one logging this region."
+  description = "Create a trail for management write events (EventBridge needs one to receive the records of users' own Cognito calls). Set false when the account already has one logging this region."
   type        = bool
   default     = true
 }
 
 locals {
   # The same rule the local stack's default bus applies (local/cognito/cloudTrail.ts).
-  cognito_deleted_user_rule = jsondecode(file("${path.module}/../infra/cognito-deleted-user-rule.json"))
+  cognito_self_service_rule = jsondecode(file("${path.module}/../infra/cognito-self-service-rule.json"))
   cloudtrail_bucket         = "${local.name_prefix}-cloudtrail-${local.account_id}"
 }
 
-resource "aws_cloudwatch_event_rule" "cognito_deleted_user" {
+resource "aws_cloudwatch_event_rule" "cognito_self_service" {
   # On the default bus: AWS service events arrive only there.
-  name          = "${local.name_prefix}-${local.cognito_deleted_user_rule.name}"
-  description   = local.cognito_deleted_user_rule.description
-  event_pattern = jsonencode(local.cognito_deleted_user_rule.pattern)
+  name          = "${local.name_prefix}-${local.cognito_self_service_rule.name}"
+  description   = local.cognito_self_service_rule.description
+  event_pattern = jsonencode(local.cognito_self_service_rule.pattern)
 }
 
-resource "aws_cloudwatch_event_target" "cognito_deleted_user" {
-  rule      = aws_cloudwatch_event_rule.cognito_deleted_user.name
-  target_id = "cognitoUserDeleted"
-  # The function's invoke permission is in serverless.yml (CognitoUserDeletedEventsPermission):
+resource "aws_cloudwatch_event_target" "cognito_self_service" {
+  rule      = aws_cloudwatch_event_rule.cognito_self_service.name
+  target_id = "cognitoSelfService"
+  # The function's invoke permission is in serverless.yml (CognitoSelfServiceEventsPermission):
   # Serverless creates the function after this applies.
-  arn = local.lambda_arn["cognitoUserDeleted"]
+  arn = local.lambda_arn["cognitoSelfService"]
 
   retry_policy {
     maximum_event_age_in_seconds = 86400
@@ -56,7 +59,7 @@ resource "aws_cloudtrail" "management" {
   enable_log_file_validation    = true
   enable_logging                = true
 
-  # Write events only: DeleteUser is one, and read events would multiply the volume for nothing.
+  # Write events only: DeleteUser and VerifyUserAttribute are, and read events would multiply the volume for nothing.
   event_selector {
     read_write_type           = "WriteOnly"
     include_management_events = true

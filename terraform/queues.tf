@@ -44,7 +44,7 @@ resource "aws_sqs_queue_policy" "events_dlq" {
       Action    = "sqs:SendMessage"
       Resource  = aws_sqs_queue.events_dlq.arn
       Condition = {
-        ArnEquals = { "aws:SourceArn" = concat([for rule in aws_cloudwatch_event_rule.rules : rule.arn], [aws_cloudwatch_event_rule.cognito_deleted_user.arn]) }
+        ArnEquals = { "aws:SourceArn" = concat([for rule in aws_cloudwatch_event_rule.rules : rule.arn], [aws_cloudwatch_event_rule.cognito_self_service.arn]) }
       }
     }]
   })

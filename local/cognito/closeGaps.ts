@@ -25,6 +25,7 @@ type Request = Record<string, unknown> & {
   ChallengeResponses?: Record<string, string>;
   UserAttributes?: { Name?: string; Value?: string }[];
   AttributeName?: string;
+  WriteAttributes?: string[];
 };
 
 /** The password a target would set, and where the pool is named: by client or by pool id. */
@@ -54,6 +55,12 @@ const WRITTEN_ATTRIBUTES: Record<string, (req: Request) => string[]> = {
   VerifyUserAttribute: (req) => [req.AttributeName ?? ""],
 };
 
+/** Calls made with a user's access token whose CloudTrail record the service acts on. */
+const REPORTED = ["DeleteUser", "VerifyUserAttribute"];
+
+/** Attributes Cognito lets no app client write; a client listing one is refused. */
+const NEVER_WRITABLE = ["sub", "email_verified", "phone_number_verified"];
+
 /**
  * Whether a client may write `name`. A client with no WriteAttributes may write the standard
  * attributes, never the `*_verified` flags (Cognito refuses those at sign-up whatever the client).
@@ -77,7 +84,8 @@ function claimsOf(token: string | undefined): { client_id?: string; sub?: string
 /**
  * cognito-local's router with the gaps users hit closed, so the local pool behaves like Cognito:
  * the password policy, disabled users, Cognito's sign-in errors, global sign-out, the app client's
- * write attributes, and DeleteUser's CloudTrail record (the service learns of the deletion from it).
+ * write attributes (and which lists Cognito accepts), and the CloudTrail records of DeleteUser and
+ * VerifyUserAttribute (the service answers those calls from them).
  */
 export function closeGaps(router: Router, services: CognitoServices, options: CloseGapsOptions = {}): Router {
   const poolOf = async (ctx: Context, req: Request): Promise<UserPoolService> => {
@@ -108,15 +116,43 @@ export function closeGaps(router: Router, services: CognitoServices, options: Cl
   };
 
   /**
-   * DeleteUser as Cognito does it (no app-client setting can refuse it: every token of the SDK
-   * flows carries aws.cognito.signin.user.admin), then its CloudTrail record, as EventBridge
-   * would deliver it from the default bus: only a call that succeeded, naming the user by the
-   * token's `sub` as Cognito's record does.
+   * Cognito refuses a client whose WriteAttributes leave out an attribute the pool marks
+   * required (every client may write those) or name one no client may write, with
+   * InvalidParameterException "Invalid write attributes specified while creating a client".
    */
-  const deleteUser = (original: Route): Route => async (ctx, req: Request) => {
+  const checkClientWriteAttributes = async (ctx: Context, target: string, req: Request) => {
+    if (req.WriteAttributes === undefined) return;
+    const pool = await services.cognito.getUserPool(ctx, req.UserPoolId ?? "");
+    // `sub` is required too, but immutable: nobody writes it.
+    const required = (pool.options.SchemaAttributes ?? []).filter((a) => a.Required && a.Mutable !== false).map((a) => a.Name ?? "");
+    const invalid =
+      req.WriteAttributes.some((name) => NEVER_WRITABLE.includes(name)) || required.some((name) => !req.WriteAttributes?.includes(name));
+    if (invalid) {
+      const verb = target === "CreateUserPoolClient" ? "creating" : "updating";
+      throw new InvalidParameterError(`Invalid write attributes specified while ${verb} a client`);
+    }
+  };
+
+  /** With email as the username attribute, an `email` attribute must be the username itself. */
+  const checkSignUpEmail = async (ctx: Context, req: Request) => {
+    const email = req.UserAttributes?.find((a) => a.Name === "email")?.Value;
+    if (email === undefined) return;
+    const pool = await poolOf(ctx, req);
+    if (!pool.options.UsernameAttributes?.includes("email")) return;
+    if (email.toLowerCase() !== (req.Username ?? "").toLowerCase()) {
+      throw new InvalidParameterError("User email should be empty or same as username, since username attribute is email");
+    }
+  };
+
+  /**
+   * A call made with a user's access token that the service must answer, passed through and then
+   * reported as its CloudTrail record (the default bus's rule runs cognitoSelfService on it). Only
+   * a call that succeeded, naming the user by the token's `sub` as Cognito's record does.
+   */
+  const reported = (target: string, original: Route): Route => async (ctx, req: Request) => {
     const { sub } = claimsOf(req.AccessToken);
     const result = await original(ctx, req);
-    if (sub) options.cloudTrail?.(cloudTrailEntry({ eventName: "DeleteUser", sub, region: options.region }));
+    if (sub) options.cloudTrail?.(cloudTrailEntry({ eventName: target, sub, region: options.region }));
     return result;
   };
 
@@ -155,11 +191,16 @@ export function closeGaps(router: Router, services: CognitoServices, options: Cl
     }
     const original = router(target);
     if (target === "InitiateAuth") return initiateAuth(original);
-    if (target === "DeleteUser") return deleteUser(original);
+    // DeleteUser is accepted as in Cognito, where nothing can refuse it (every token of the SDK
+    // flows carries aws.cognito.signin.user.admin); the service hears of it, and of a user's own
+    // verified address change, through the CloudTrail record.
+    const run = REPORTED.includes(target) ? reported(target, original) : original;
     return async (ctx, req: Request) => {
+      if (target === "CreateUserPoolClient" || target === "UpdateUserPoolClient") await checkClientWriteAttributes(ctx, target, req);
       await enforceWriteAttributes(ctx, target, req);
+      if (target === "SignUp") await checkSignUpEmail(ctx, req);
       await enforcePolicy(ctx, target, req);
-      return original(ctx, req);
+      return run(ctx, req);
     };
   };
 }

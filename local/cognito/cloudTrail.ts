@@ -6,9 +6,9 @@ import { createLocalEventBus, type BusEntry, type BusRule, type LocalEventBus } 
 import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
 import type { ServerlessFunction } from "../serverlessFunctions.js";
 
-/** The rule Terraform puts on the account's default bus (terraform/cognito_deleted_user.tf reads the same file). */
-export function cognitoDeletedUserRule(): BusRule {
-  const file = join(import.meta.dirname, "..", "..", "infra", "cognito-deleted-user-rule.json");
+/** The rule Terraform puts on the account's default bus (terraform/cognito_self_service.tf reads the same file). */
+export function cognitoSelfServiceRule(): BusRule {
+  const file = join(import.meta.dirname, "..", "..", "infra", "cognito-self-service-rule.json");
   return JSON.parse(readFileSync(file, "utf8")) as BusRule;
 }
 
@@ -62,15 +62,15 @@ export interface DefaultBusOptions {
 }
 
 /**
- * The account's default bus as far as this service uses it: one rule, the CloudTrail record of a
- * Cognito DeleteUser, targeting the cognitoUserDeleted function, with the local bus's retries and
- * dead letters.
+ * The account's default bus as far as this service uses it: one rule, the CloudTrail records of a
+ * user's own DeleteUser and VerifyUserAttribute, targeting the cognitoSelfService function, with
+ * the local bus's retries and dead letters.
  */
 export function createDefaultBus(options: DefaultBusOptions): LocalEventBus {
-  const rule = cognitoDeletedUserRule();
+  const rule = cognitoSelfServiceRule();
   const bus = createLocalEventBus({ rules: [rule], region: options.region });
-  const fn = options.functions.find((f) => f.name === "cognitoUserDeleted");
-  if (!fn) throw new Error("serverless.yml has no function cognitoUserDeleted");
+  const fn = options.functions.find((f) => f.name === "cognitoSelfService");
+  if (!fn) throw new Error("serverless.yml has no function cognitoSelfService");
   bus.addTarget(rule.name, async (event) => {
     const handler = await loadHandler(fn.handler);
     await handler(event as EventBridgeEvent<string, unknown>, lambdaContext(fn.name, 30_000, options.region));

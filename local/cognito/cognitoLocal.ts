@@ -20,7 +20,7 @@ import type { BusEntry } from "../eventBus.js";
 import { close, listen } from "../listen.js";
 import { closeGaps } from "./closeGaps.js";
 import { mailboxMessages } from "./mailboxMessages.js";
-import { ensurePool, type LocalPool } from "./poolSettings.js";
+import { ensurePool, keepPoolInStep, type LocalPool } from "./poolSettings.js";
 
 // cognito-local's own dependencies (AWS SDK v2 for the Lambda client, pino), resolved from it.
 const requireFromCognitoLocal = createRequire(createRequire(import.meta.url).resolve("cognito-local"));
@@ -98,6 +98,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   const client = new CognitoIdentityProviderClient({ region: options.region, ...localEndpoint(endpoint) });
   try {
     const pool = await ensurePool(client);
+    await keepPoolInStep(ctx, await cognito.getUserPool(ctx, pool.userPoolId));
     return {
       ...pool,
       endpoint,

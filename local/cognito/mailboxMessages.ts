@@ -14,10 +14,13 @@ const SUBJECTS: Partial<Record<Source, string>> = {
  */
 export function mailboxMessages(mailer: Mailer): Messages {
   return {
-    async deliver(_ctx, source, _clientId, _userPoolId, _user, code, _metadata, delivery) {
+    async deliver(_ctx, source, _clientId, _userPoolId, user, code, _metadata, delivery) {
       if (delivery.DeliveryMedium !== "EMAIL") return;
+      // A change kept pending until verified is confirmed from the new address, where Cognito
+      // sends its code; cognito-local would send it to the current one.
+      const pending = source === "UpdateUserAttribute" ? user.UnverifiedAttributeChanges?.find((a) => a.Name === "email")?.Value : undefined;
       await mailer.send({
-        to: delivery.Destination,
+        to: pending ?? delivery.Destination,
         subject: SUBJECTS[source] ?? "Your verification code",
         text: `Your verification code is ${code}.`,
         code,

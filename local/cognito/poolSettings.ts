@@ -8,6 +8,8 @@ import {
   UpdateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { Context } from "cognito-local/lib/services/context.js";
+import type { UserPoolService } from "cognito-local/lib/services/userPoolService.js";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
 
 const POOL_NAME = "local-user-service";
@@ -19,6 +21,17 @@ export const POOL_SETTINGS = {
   UsernameAttributes: ["email" as const],
   AutoVerifiedAttributes: ["email" as const],
   UsernameConfiguration: { CaseSensitive: false },
+  Schema: [
+    {
+      Name: "email",
+      AttributeDataType: "String" as const,
+      Required: true,
+      Mutable: true,
+      StringAttributeConstraints: { MinLength: "3", MaxLength: "254" },
+    },
+  ],
+  // A new address replaces the old one only once its code is confirmed.
+  UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email" as const] },
   Policies: {
     PasswordPolicy: {
       MinimumLength: 12,
@@ -32,13 +45,15 @@ export const POOL_SETTINGS = {
 };
 
 /**
- * The attributes a user's own access token may write, as Terraform's client: none the service
- * owns. The address (`email`, `email_verified`) is the sign-in name and only ever follows a
- * verified primary change; names and phone live in the profile. Cognito reads an empty list as
- * "every standard attribute", so one harmless attribute stands in for "nothing".
+ * The attributes a user's own access token may write, as Terraform's client. Cognito makes every
+ * attribute the pool marks required writable by every client (it refuses a client without them:
+ * "Invalid write attributes specified while creating a client"), so `email` stays; it can only
+ * change after its code is confirmed, and the service puts the primary back when a user does
+ * that (cognitoSelfService). Nothing else the service owns is writable: not `email_verified`
+ * (no client may write it), not the names or the phone, which live in the profile.
  */
-export const WRITE_ATTRIBUTES = ["locale"];
-export const READ_ATTRIBUTES = ["email", "email_verified", "locale"];
+export const WRITE_ATTRIBUTES = ["email"];
+export const READ_ATTRIBUTES = ["email", "email_verified"];
 
 /** The public web client: no secret, password and refresh flows, 1 h access/id and 30 d refresh tokens. */
 export const CLIENT_SETTINGS = {
@@ -87,4 +102,21 @@ export async function ensurePool(client: CognitoIdentityProviderClient): Promise
     await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP, Description: "Operators of the User Service" }));
   }
   return { userPoolId, clientId };
+}
+
+/**
+ * A pool kept in the data folder from before it had them gets Terraform's settings that
+ * CreateUserPool alone sets (cognito-local's UpdateUserPool does not take them): email changes
+ * pending until verified, and `email` required.
+ */
+export async function keepPoolInStep(ctx: Context, pool: UserPoolService): Promise<void> {
+  const schema = pool.options.SchemaAttributes ?? [];
+  const emailRequired = schema.some((a) => a.Name === "email" && a.Required);
+  const settings = pool.options.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [];
+  if (emailRequired && settings.includes("email")) return;
+  await pool.updateOptions(ctx, {
+    ...pool.options,
+    SchemaAttributes: schema.map((a) => (a.Name === "email" ? { ...a, Required: true } : a)),
+    UserAttributeUpdateSettings: POOL_SETTINGS.UserAttributeUpdateSettings,
+  });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
   DescribeUserPoolClientCommand,
   GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
@@ -29,9 +30,9 @@ const attributeOf = (attributes: { Name?: string; Value?: string }[] | undefined
   attributes?.find((a) => a.Name === name)?.Value;
 
 /**
- * The local pool's app client may not write `email` (nor anything else the service owns), as
- * Terraform's client: a user holding an access token cannot change their sign-in address behind
- * the service, and sign-up still works because the address travels as the username.
+ * The local pool's app client, as Terraform's, may write `email` only (Cognito makes every client
+ * able to write each attribute the pool requires, and the pool requires `email`), and nothing else
+ * the service owns. A user's own change of `email` stays pending until its code is confirmed.
  */
 describe("local Cognito enforces the app client's write attributes", () => {
   let cognito: TestCognito;
@@ -46,18 +47,8 @@ describe("local Cognito enforces the app client's write attributes", () => {
   });
   afterAll(() => cognito?.stop());
 
-  it("refuses UpdateUserAttributes with email from the user's own access token, and the address stays", async () => {
-    await expect(
-      cognito.client.send(
-        new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "email", Value: "taken@example.com" }] }),
-      ),
-    ).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
-    const user = await cognito.getUser(userId);
-    expect(attributeOf(user.UserAttributes, "email")).toBe(email);
-  });
-
-  it("refuses the other attributes the service owns: email_verified, names, phone", async () => {
-    for (const Name of ["email_verified", "given_name", "family_name", "name", "phone_number"]) {
+  it("refuses the attributes the service owns besides email: email_verified, names, phone", async () => {
+    for (const Name of ["email_verified", "given_name", "family_name", "name", "phone_number", "locale"]) {
       await expect(
         cognito.client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name, Value: "x" }] })),
         Name,
@@ -65,17 +56,21 @@ describe("local Cognito enforces the app client's write attributes", () => {
     }
   });
 
-  it("still lets the user write an attribute the client may write", async () => {
-    await cognito.client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "locale", Value: "de" }] }));
-    expect(attributeOf((await cognito.getUser(userId)).UserAttributes, "locale")).toBe("de");
+  it("keeps a user's own email change pending: the sign-in address stays until the code is confirmed", async () => {
+    await cognito.client.send(
+      new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "email", Value: "elsewhere@example.com" }] }),
+    );
+    const user = await cognito.getUser(userId);
+    expect(attributeOf(user.UserAttributes, "email")).toBe(email);
+    expect((await cognito.signIn(email, PASSWORD)).AuthenticationResult?.AccessToken).toBeDefined();
   });
 
-  it("refuses to send or confirm a verification code for email", async () => {
+  it("refuses to verify an attribute the client may not write", async () => {
     await expect(
-      cognito.client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: "email" })),
+      cognito.client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: "phone_number" })),
     ).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
     await expect(
-      cognito.client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: "email", Code: "123456" })),
+      cognito.client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: "phone_number", Code: "123456" })),
     ).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
   });
 
@@ -88,22 +83,30 @@ describe("local Cognito enforces the app client's write attributes", () => {
     expect(attributeOf(user.UserAttributes, "sub")).toBe(signUp.UserSub);
   });
 
-  it("refuses a sign-up that sends email as an attribute, and creates no user", async () => {
+  it("refuses a sign-up whose email attribute is not the username, and one sending an attribute the client may not write", async () => {
     const address = "attribute-sender@example.com";
-    await expect(
-      cognito.client.send(
-        new SignUpCommand({
-          ClientId: cognito.clientId,
-          Username: address,
-          Password: PASSWORD,
-          UserAttributes: [{ Name: "email", Value: address }],
-        }),
-      ),
-    ).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
-    // The address is still free: the refused call left nothing behind.
-    await expect(cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: address, Password: PASSWORD }))).resolves.toMatchObject({
-      UserConfirmed: false,
+    const signUp = (UserAttributes: { Name: string; Value: string }[]) =>
+      cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: address, Password: PASSWORD, UserAttributes }));
+    await expect(signUp([{ Name: "email", Value: "someone-else@example.com" }])).rejects.toMatchObject({
+      name: "InvalidParameterException",
+      message: "User email should be empty or same as username, since username attribute is email",
     });
+    await expect(signUp([{ Name: "given_name", Value: "Ann" }])).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
+    await expect(signUp([{ Name: "email_verified", Value: "true" }])).rejects.toMatchObject(UNAUTHORIZED_ATTRIBUTE);
+    // The address is still free: the refused calls left nothing behind.
+    await expect(signUp([{ Name: "email", Value: address }])).resolves.toMatchObject({ UserConfirmed: false });
+  });
+
+  it("refuses an app client that may not write a required attribute, or may write email_verified, as Cognito does", async () => {
+    const create = (WriteAttributes: string[]) =>
+      cognito.client.send(new CreateUserPoolClientCommand({ UserPoolId: cognito.userPoolId, ClientName: "other", WriteAttributes }));
+    for (const write of [["locale"], ["email", "email_verified"]]) {
+      await expect(create(write), write.join()).rejects.toMatchObject({
+        name: "InvalidParameterException",
+        message: "Invalid write attributes specified while creating a client",
+      });
+    }
+    await expect(create(CLIENT_SETTINGS.WriteAttributes)).resolves.toBeDefined();
   });
 });
 
@@ -124,7 +127,7 @@ describe("a kept local data folder", () => {
     try {
       const first = await start();
       // A client as an older version of the stack left it: permissions other than Terraform's.
-      await describeClient(first.endpoint, first.userPoolId, first.clientId, ["email", "locale"]);
+      await describeClient(first.endpoint, first.userPoolId, first.clientId, ["email", "locale", "given_name"]);
       await first.stop();
 
       const second = await start();

@@ -4,22 +4,22 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { EventBridgeEvent } from "aws-lambda";
 import { getServices } from "../../composition/services.js";
 import { logger, tracer } from "../../observability.js";
-import { deleteAccountDeletedInCognito, type CognitoDeletionOutcome } from "../../usecases/deleteAccountDeletedInCognito.js";
+import { answerCognitoSelfService, type SelfServiceOutcome } from "../../usecases/answerCognitoSelfService.js";
 
 /**
- * Target of the default bus's rule on the CloudTrail record of a Cognito DeleteUser
- * (terraform/cognito_deleted_user.tf). Errors are rethrown on purpose: the target's retry policy
- * and its dead-letter queue make delivery at-least-once.
+ * Target of the default bus's rule on the CloudTrail records of a user's own DeleteUser and
+ * VerifyUserAttribute (terraform/cognito_self_service.tf). Errors are rethrown on purpose: the
+ * target's retry policy and its dead-letter queue make delivery at-least-once.
  */
-const base = async (event: EventBridgeEvent<string, unknown>): Promise<CognitoDeletionOutcome> => {
+const base = async (event: EventBridgeEvent<string, unknown>): Promise<SelfServiceOutcome> => {
   logger.appendKeys({ eventId: event.id, detailType: event["detail-type"] });
   try {
-    const outcome = await deleteAccountDeletedInCognito(getServices())(event);
-    logger.info("Cognito user deleted", { outcome });
+    const outcome = await answerCognitoSelfService(getServices())(event);
+    logger.info("Cognito self-service call answered", { outcome });
     return outcome;
   } finally {
     logger.removeKeys(["eventId", "detailType"]);
   }
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer, { captureResponse: false }));
+export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
