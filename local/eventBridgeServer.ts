@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BusEntry } from "./eventBus.js";
-import { close, listen, readText } from "./listen.js";
+import { close, listen, parseJson, readText, RequestError } from "./listen.js";
 
 /** A PutEvents entry as the SDK sends it (AWS JSON 1.1: Time is epoch seconds). */
 export interface PutEventsEntry {
@@ -42,6 +42,8 @@ export interface EventBridgeServer {
 // EventBridge's own limits, so a relay that breaks them fails here as it would in AWS.
 const MAX_ENTRIES = 10;
 const MAX_BYTES = 256 * 1024;
+/** Entries over MAX_BYTES are EventBridge's ValidationException; a request far over it is refused unread. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
  * A local PutEvents endpoint speaking EventBridge's AWS JSON 1.1 protocol (POST /, header
@@ -86,31 +88,44 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const target = request.headers["x-amz-target"];
-    const raw = await readText(request);
+    const raw = await readText(request, MAX_REQUEST_BYTES);
     if (request.method !== "POST" || target !== "AWSEvents.PutEvents") {
-      return send(response, 400, { __type: "UnknownOperationException", message: `Unsupported operation ${String(target)}` });
+      throw new RequestError(400, `Unsupported operation ${String(target)}`, "UnknownOperationException");
     }
-    let body: { Entries?: PutEventsEntry[] };
-    try {
-      body = JSON.parse(raw || "{}") as { Entries?: PutEventsEntry[] };
-    } catch {
-      return send(response, 400, { __type: "SerializationException", message: "Request body is not JSON" });
-    }
-    const result = putEvents(body);
+    const result = putEvents(putEventsRequest(parseJson(raw || "{}")));
     send(response, result.status, result.body);
   }
 
-  const server = await listen(
-    (request, response) => {
-      void handle(request, response).catch((error: unknown) => {
-        send(response, 500, { __type: "InternalException", message: error instanceof Error ? error.message : String(error) });
-      });
-    },
-    options.port ?? 0,
-    "EventBridge endpoint",
-  );
+  const server = await listen(handle, options.port ?? 0, "EventBridge endpoint", {
+    refuseBrowsers: true,
+    maxBodyBytes: MAX_REQUEST_BYTES,
+  });
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, port, calls: () => [...calls], stop: () => close(server) };
+}
+
+const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/**
+ * The request as the SDK serializes it, or a RequestError 400 (SerializationException) for a body
+ * of the wrong shape: members of the wrong type never reach the bus.
+ */
+function putEventsRequest(body: unknown): { Entries?: PutEventsEntry[] } {
+  const wrong = (what: string) => new RequestError(400, `Request body is not a PutEvents request: ${what}`);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw wrong("not a JSON object");
+  const entries: unknown = (body as { Entries?: unknown }).Entries;
+  if (entries === undefined) return {};
+  if (!Array.isArray(entries)) throw wrong("Entries is not a list");
+  for (const entry of entries as unknown[]) {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw wrong("an entry is not an object");
+    const fields = entry as Record<string, unknown>;
+    for (const name of ["Source", "DetailType", "Detail", "EventBusName"]) {
+      if (fields[name] !== undefined && typeof fields[name] !== "string") throw wrong(`${name} is not a string`);
+    }
+    if (fields.Resources !== undefined && !isStringList(fields.Resources)) throw wrong("Resources is not a list of strings");
+    if (fields.Time !== undefined && typeof fields.Time !== "number") throw wrong("Time is not a number");
+  }
+  return { Entries: entries as PutEventsEntry[] };
 }
 
 function validationError(message: string) {

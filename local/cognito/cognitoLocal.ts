@@ -16,6 +16,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js"
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import type { Mailer } from "../../src/ports/mailer.js";
+import { cognitoRequestGuard } from "../cognitoRequestGuard.js";
 import type { BusEntry } from "../eventBus.js";
 import { close, listen } from "../listen.js";
 import { closeGaps } from "./closeGaps.js";
@@ -93,7 +94,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     triggers,
   };
   const app = createServer(closeGaps(Router(services), services, { region: options.region, ...(options.cloudTrail ? { cloudTrail: options.cloudTrail } : {}) }), logger, config.ServerConfig, services);
-  const server: Server = await listen(app.application, options.port, "cognito-local");
+  const server: Server = await listen(cognitoRequestGuard(app.application), options.port, "cognito-local");
 
   const client = new CognitoIdentityProviderClient({ region: options.region, ...localEndpoint(endpoint) });
   try {

@@ -4,7 +4,7 @@ import { basename, dirname } from "node:path";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { corsHeaders } from "../../src/http/cors.js";
 import { errorBody } from "../../src/http/errorResponse.js";
-import { close, listen } from "../listen.js";
+import { close, listen, readBody, RequestError, type ErrorFormat } from "../listen.js";
 import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
 import type { HttpRoute } from "../serverlessFunctions.js";
 import { cognitoAuthorizer, type AuthorizerConfig } from "./cognitoAuthorizer.js";
@@ -42,17 +42,6 @@ interface Reply {
   body: string | Buffer;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 function fromProxyResult(result: APIGatewayProxyResult): Reply {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
@@ -60,6 +49,15 @@ function fromProxyResult(result: APIGatewayProxyResult): Reply {
   const body = result.isBase64Encoded ? Buffer.from(result.body, "base64") : (result.body ?? "");
   return { statusCode: result.statusCode, headers, body };
 }
+
+/** What listen refuses before a request reaches the gateway (foreign Host, unparsable HTTP): the service's error body. */
+const gatewayErrorFormat: ErrorFormat = (status, message) => {
+  const requestId = randomUUID();
+  return {
+    headers: { "Content-Type": "application/json", "x-amzn-RequestId": requestId },
+    body: JSON.stringify(errorBody(status, message, requestId)),
+  };
+};
 
 /**
  * The local API Gateway: exactly the routes of serverless.yml, the Cognito authorizer with scopes,
@@ -73,7 +71,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const handle = async (req: IncomingMessage, requestId: string): Promise<Reply & { userId?: string }> => {
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://localhost");
     const origin = req.headers.origin;
     const cors = corsHeaders(origin, options.allowedOrigins);
     const json = (statusCode: number, body: unknown, extra: Record<string, string> = {}): Reply => ({
@@ -83,6 +80,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const gatewayError = (statusCode: number, message: string, extra: Record<string, string> = {}) =>
       json(statusCode, errorBody(statusCode, message, requestId), extra);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      return gatewayError(400, "Malformed request URL");
+    }
 
     const local = localEndpoint(method, url, options.local);
     if (local) return json(local.statusCode, local.body);
@@ -115,8 +118,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return gatewayError(404, `No route for ${method} ${url.pathname}`);
     }
 
-    const body = await readBody(req);
-    if (body === null) return gatewayError(413, "Request Entity Too Large");
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_PAYLOAD_BYTES);
+    } catch (error) {
+      if (error instanceof RequestError) return gatewayError(error.status, error.status === 413 ? "Request Entity Too Large" : error.message);
+      throw error;
+    }
     const { route } = found.match;
     let claims = null;
     if (route.authorizerScopes) {
@@ -167,6 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     options.port,
     "API gateway",
+    { errorFormat: gatewayErrorFormat, maxBodyBytes: MAX_PAYLOAD_BYTES },
   );
   return { stop: () => close(server) };
 }

@@ -1,0 +1,78 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+
+export interface SpawnedStack {
+  /** tsx's launcher; the stack itself runs in its one Node child (see stackPid). */
+  child: ChildProcess;
+  /** The launcher's exit code: the stack's own, which tsx passes on. */
+  exited: Promise<number | null>;
+  output(): { stdout: string; stderr: string };
+  /** Resolves once the stack printed its ready banner; fails with its stderr otherwise. */
+  ready(timeoutMs?: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** `npm start` as a developer runs it, on the given ports and a throwaway data folder. */
+export async function spawnStack(env: Record<string, string>, options: { nodeOptions?: string } = {}): Promise<SpawnedStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), "user-service-start-"));
+  const child = spawn(process.execPath, [tsx, "local/start.ts"], {
+    env: {
+      ...process.env,
+      LOCAL_DATA_DIR: dataDir,
+      ...(options.nodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${options.nodeOptions}`.trim() } : {}),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    async ready(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!stdout.includes("Ctrl-C stops everything")) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`stack did not start:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** Pids of processes whose command line matches `pattern` (pgrep -f), as one string; "" for none. */
+export function processesMatching(pattern: string): string {
+  try {
+    return execFileSync("pgrep", ["-f", pattern]).toString().trim();
+  } catch {
+    return "";
+  }
+}
+
+/** The Node process running local/start.ts: tsx's launcher has exactly one child. */
+export function stackPid(launcher: ChildProcess): number {
+  const pid = Number(execFileSync("pgrep", ["-P", String(launcher.pid)]).toString().trim().split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no child of ${launcher.pid}`);
+  return pid;
+}
+
+/** DynamoDB Local's Java process for the stack on this port, as pgrep finds it. */
+export const javaPattern = (dynamoPort: string | number) => `DynamoDBLocal.jar -port ${dynamoPort} `;
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
