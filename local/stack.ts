@@ -33,6 +33,11 @@ export interface StackOptions {
   requestLog?: (line: string) => void;
   /** A target on the user-events rule that always fails (also LOCAL_FAILING_TARGET=1), to see the DLQ. */
   failingTarget?: boolean;
+  /**
+   * A part died on its own (DynamoDB Local's Java exited): the stack has stopped every other part
+   * and says which one died, in one line; stderr when unset.
+   */
+  onFailure?: (line: string) => void;
 }
 
 export interface Stack {
@@ -62,6 +67,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = async () => {
     for (const s of stoppers.splice(0).reverse()) await s().catch(() => undefined);
   };
+  // Half a stack looks alive and answers wrongly; a part that dies takes the whole stack down.
+  const partDied = (description: string) => {
+    void stop().then(() => (options.onFailure ?? ((line: string) => process.stderr.write(`${line}\n`)))(`${description}: the local stack stopped.`));
+  };
   try {
     const port = options.port ?? (await portFor("PORT", 3000, free));
     const gatewayPort = port === 0 ? await freePort() : port;
@@ -82,6 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     progress("waiting for DynamoDB Local…");
     const dynamo = await startDynamoLocal({
       port: dynamoPort,
+      onUnexpectedExit: partDied,
       ...(options.persist === false ? {} : { dbPath: join(dataDir, "dynamodb") }),
     });
     stoppers.push(dynamo.stop);

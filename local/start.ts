@@ -1,12 +1,42 @@
-/** `npm start`: the whole local stack in the foreground, until Ctrl-C or SIGTERM. */
+/** `npm start`: the whole local stack in the foreground, until Ctrl-C or SIGTERM, or until a part of it dies. */
 import { PortInUseError } from "./listen.js";
 import { startStack, type Stack } from "./stack.js";
 
+/** How long stopping may take before the process exits anyway (Java gets SIGKILL on exit). */
+const STOP_DEADLINE_MS = 10_000;
+
 async function main() {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  let stack: Stack;
+  let stack: Stack | undefined;
+  let stopping = false;
+  /** Stops every part, then exits (with a last line on stderr); the first reason wins. */
+  const stopAndExit = (code: number, lastLine?: string) => {
+    if (stopping) return;
+    stopping = true;
+    const exit = () => {
+      if (lastLine) process.stderr.write(`${lastLine}\n`);
+      process.exit(code);
+    };
+    setTimeout(exit, STOP_DEADLINE_MS).unref();
+    void (stack ? stack.stop() : Promise.resolve()).then(exit, exit);
+  };
+  // A bug anywhere in this process must not leave Java or a half-working stack behind.
+  const uncaught = (error: unknown) => stopAndExit(1, `Uncaught exception in the local stack (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}): the local stack stopped.`);
+  process.on("uncaughtException", uncaught);
+  process.on("unhandledRejection", uncaught);
+
   try {
-    stack = await startStack({ persist: true, progress: say, ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}) });
+    stack = await startStack({
+      persist: true,
+      progress: say,
+      // The stack already stopped its other parts; the line names the one that died.
+      onFailure: (line) => {
+        stopping = true;
+        process.stderr.write(`${line}\n`);
+        process.exit(1);
+      },
+      ...(process.env.LOCAL_DATA_DIR ? { dataDir: process.env.LOCAL_DATA_DIR } : {}),
+    });
   } catch (error) {
     process.stderr.write(`${error instanceof PortInUseError ? error.message : String(error)}\n`);
     process.exit(1);
@@ -26,15 +56,12 @@ async function main() {
       "",
     ].join("\n"),
   );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${signal}: stopping…`);
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (!stopping) say(`${signal}: stopping…`);
+      stopAndExit(0);
+    });
+  }
 }
 
 void main();

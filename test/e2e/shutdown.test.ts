@@ -1,54 +1,76 @@
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort, freeStackPorts } from "../../local/freePort.js";
+import { isRunning, javaPattern, processesMatching, spawnStack, stackPid, type SpawnedStack } from "./spawnedStack.js";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-
-/** `npm start` as a developer runs it, on free ports and a throwaway data folder. */
-async function spawnStack(env: Record<string, string>) {
-  const dataDir = await mkdtemp(join(tmpdir(), "user-service-start-"));
-  const child = spawn(process.execPath, [tsx, "local/start.ts"], {
-    env: { ...process.env, LOCAL_DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }), cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+/** Nothing of the stack answers any more: every port it listened on is closed. */
+async function expectAllPortsClosed(ports: Record<string, string>) {
+  for (const [name, port] of Object.entries(ports)) {
+    await expect(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }), name).rejects.toThrow();
+  }
 }
 
-const processesMatching = (pattern: string) => {
-  try {
-    return execFileSync("pgrep", ["-f", pattern]).toString().trim();
-  } catch {
-    return "";
-  }
-};
+/** The stack exits with `code`, leaving no Java and no Node process of its own behind. */
+async function expectStoppedCleanly(stack: SpawnedStack, ports: Record<string, string>, code: number, stackProcess: number) {
+  expect(await stack.exited, stack.output().stderr).toBe(code);
+  expect(processesMatching(javaPattern(ports.DYNAMODB_PORT ?? ""))).toBe("");
+  expect(isRunning(stackProcess)).toBe(false);
+  await expectAllPortsClosed(ports);
+}
 
 describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", () => {
   it.each(["SIGINT", "SIGTERM"] as const)("%s stops every engine, DynamoDB Local's Java included", async (signal) => {
     const ports = await freeStackPorts();
     const stack = await spawnStack(ports);
     try {
-      const deadline = Date.now() + 60_000;
-      while (!stack.output().stdout.includes("Ctrl-C stops everything")) {
-        if (Date.now() > deadline) throw new Error(`stack did not start:\n${stack.output().stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await stack.ready();
       expect((await fetch(`http://127.0.0.1:${ports.PORT}/_local/health`)).status).toBe(200);
-      expect(processesMatching(`DynamoDBLocal.jar -port ${ports.DYNAMODB_PORT} `)).not.toBe("");
+      expect(processesMatching(javaPattern(ports.DYNAMODB_PORT))).not.toBe("");
+      const stackProcess = stackPid(stack.child);
 
       stack.child.kill(signal);
-      expect(await stack.exited).toBe(0);
-      expect(processesMatching(`DynamoDBLocal.jar -port ${ports.DYNAMODB_PORT} `)).toBe("");
-      await expect(fetch(`http://127.0.0.1:${ports.COGNITO_PORT}/health`)).rejects.toThrow();
+      await expectStoppedCleanly(stack, ports, 0, stackProcess);
+    } finally {
+      stack.child.kill("SIGKILL");
+      await stack.cleanup();
+    }
+  }, 90_000);
+
+  it("DynamoDB Local dying stops the whole stack with one line naming it, and nothing is left running", async () => {
+    const ports = await freeStackPorts();
+    const stack = await spawnStack(ports);
+    try {
+      await stack.ready();
+      const stackProcess = stackPid(stack.child);
+      const java = Number(processesMatching(javaPattern(ports.DYNAMODB_PORT)));
+      expect(java).toBeGreaterThan(0);
+
+      process.kill(java, "SIGKILL");
+      await expectStoppedCleanly(stack, ports, 1, stackProcess);
+      expect(stack.output().stderr.trim().split("\n").at(-1)).toBe(
+        `DynamoDB Local (Java, pid ${java}) exited unexpectedly (signal SIGKILL): the local stack stopped.`,
+      );
+    } finally {
+      stack.child.kill("SIGKILL");
+      await stack.cleanup();
+    }
+  }, 90_000);
+
+  it("an uncaught exception in the stack process stops everything, Java included", async () => {
+    const ports = await freeStackPorts();
+    const preload = resolve(import.meta.dirname, "failOnSignal.mjs");
+    const stack = await spawnStack(ports, { nodeOptions: `--import ${preload}` });
+    try {
+      await stack.ready();
+      const stackProcess = stackPid(stack.child);
+      expect(processesMatching(javaPattern(ports.DYNAMODB_PORT))).not.toBe("");
+
+      process.kill(stackProcess, "SIGUSR2");
+      await expectStoppedCleanly(stack, ports, 1, stackProcess);
+      expect(stack.output().stderr.trim().split("\n").at(-1)).toBe(
+        "Uncaught exception in the local stack (Error: failure injected by the e2e test): the local stack stopped.",
+      );
     } finally {
       stack.child.kill("SIGKILL");
       await stack.cleanup();
@@ -66,7 +88,7 @@ describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", (
       expect(stack.output().stderr.trim().split("\n").at(-1)).toBe(
         `API gateway (PORT): port ${port} on 127.0.0.1 is already in use. Stop what holds it or choose another port.`,
       );
-      expect(processesMatching(`DynamoDBLocal.jar -port ${dynamoPort} `)).toBe("");
+      expect(processesMatching(javaPattern(dynamoPort))).toBe("");
     } finally {
       holder.close();
       await stack.cleanup();
