@@ -35,6 +35,8 @@ async function otherPoolAccessToken(): Promise<string> {
   }
 }
 
+const inTenMinutes = () => Math.floor(Date.now() / 1000) + 600;
+
 describe.skipIf(deployed)("the gateway's Cognito authorizer (scopes configured)", () => {
   let user: SignedInUser;
   let claims: Record<string, unknown>;
@@ -63,7 +65,13 @@ describe.skipIf(deployed)("the gateway's Cognito authorizer (scopes configured)"
     ["a token without the scope", async () => signRs256({ ...claims, scope: "openid" }, cognitoLocalPrivateKey())],
     ["another client's token", async () => signRs256({ ...claims, client_id: "someoneelse" }, cognitoLocalPrivateKey())],
     ["another pool's token", otherPoolAccessToken],
+    [
+      "another pool's issuer on an otherwise valid token",
+      async () => signRs256({ ...claims, iss: String(claims.iss).replace(/[^/]+$/, "us-east-1_Other"), exp: inTenMinutes() }, cognitoLocalPrivateKey()),
+    ],
+    ["a refresh token used as bearer", async () => user.refreshToken],
     ["garbage", async () => "not-a-jwt"],
+    ["garbage after Bearer", async () => "Bearer %%%.@@@.!!!"],
   ];
 
   it.each(rejected)("answers %s with 401 in the error body, before any handler runs", async (_label, token) => {
