@@ -40,10 +40,6 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     "-port",
     String(port),
     "-disableTelemetry",
-    // The engine answers CORS for any origin by default, so any web page could read and write the
-    // local table from the browser. No page needs it: allow one origin that no page can have.
-    "-cors",
-    "http://127.0.0.1:0",
   ];
   if (options.dbPath) {
     if (!existsSync(options.dbPath)) mkdirSync(options.dbPath, { recursive: true });
