@@ -18,18 +18,21 @@ export const BLOCKING_SENDS_PER_WINDOW = 2;
  * person's address blocked for more than an hour without reading its mail). A send extends the
  * block to its code's expiry only if it is one of the first BLOCKING_SENDS_PER_WINDOW sends of the
  * address's hour window; later sends still mail a code, but the block stays where it was
- * (undefined: unchanged; an add with nothing to extend does not block at all). After it, another
- * account's add takes the claim over, whatever the holder's code.
+ * (undefined: unchanged; a fresh add with nothing to extend does not block at all). A takeover
+ * always blocks for its code's life: the new holder gets the 15 minutes to read the mail. After
+ * the block, another account's add takes the claim over, whatever the holder's code.
  *
- * Why the block ends within an hour: a block that never lapses is a chain of blocking sends each
- * within 15 minutes (a code's life) of the one before. Windows are fixed clock hours shared by
- * every account, so at most 2 blocking sends fall in one window. A chain cannot cross a whole
- * window: entering it at most 15 minutes after the window opens, 2 sends carry it at most 45
- * minutes in, short of the next window. So a chain holds at most 4 sends, the last at most 45
- * minutes after the first, and the block ends at most 60 minutes after it began. Removing and
- * re-adding the address does not help: an add is a send of the same window. (Counting all 3 sends
- * would allow 3 at the end of one window and 3 at the start of the next: 90 minutes.) Concurrent
- * sends that both read "first two" overlap in time, so they do not lengthen the chain.
+ * Why one holder's block ends within an hour: a block that never lapses is a chain of blocking
+ * sends each within 15 minutes (a code's life) of the one before. Windows are fixed clock hours
+ * shared by every account, so at most 2 blocking sends of a holder fall in one window (a takeover
+ * that is not among the first two is the holder's only one in its window: the window is full).
+ * A chain cannot cross a whole window: entering it at most 15 minutes after the window opens, 2
+ * sends carry it at most 45 minutes in, short of the next window. So a chain holds at most 4
+ * sends, the last at most 45 minutes after the first, and the block ends at most 60 minutes after
+ * it began. Removing and re-adding the address does not help: an add is a send of the same window.
+ * (Counting all 3 sends would allow 3 at the end of one window and 3 at the start of the next: 90
+ * minutes.) Concurrent sends that both read "first two" overlap in time, so they do not lengthen
+ * the chain. A spent window does not block others either: see AddressSendCount's extra send.
  */
 export function claimBlockAfterSend(sendsBefore: number, codeExpiresAt: number): number | undefined {
   return sendsBefore < BLOCKING_SENDS_PER_WINDOW ? codeExpiresAt : undefined;

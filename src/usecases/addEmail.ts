@@ -59,7 +59,8 @@ export const addEmail =
       userId,
       record,
       maxEmails: MAX_EMAILS_PER_USER,
-      claimReleaseAt: claimBlockAfterSend(limits.addressSends, stored.expiresAt) ?? nowEpoch,
+      // A takeover starts its holder's block with a full code life: see claimBlockAfterSend.
+      claimReleaseAt: takeOver ? stored.expiresAt : (claimBlockAfterSend(limits.addressSends, stored.expiresAt) ?? nowEpoch),
       code: stored,
       send: { userId, address, windows, count, nowEpoch },
       ...(takeOver ? { takeOver: { claim: takeOver, nowEpoch } } : {}),
