@@ -22,4 +22,4 @@ const base = async (event: EventBridgeEvent<string, unknown>): Promise<SelfServi
   }
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
+export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer, { captureResponse: false }));
