@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { asList, readTemplate, resourcesOfType, type CfnTemplate, type IamStatement } from "./support/template.js";
+import { readTerraform, resource, type TerraformConfig } from "./support/terraform.js";
+
+/** The functions that hash verification codes: the only ones that may read the code secret. */
+const CODE_FUNCTIONS = ["AddEmailLambdaFunction", "SendVerificationLambdaFunction", "ConfirmVerificationLambdaFunction"];
+const PARAMETER = "/user-service/ci/code-secret";
+
+let template: CfnTemplate;
+let tf: TerraformConfig;
+beforeAll(async () => {
+  template = readTemplate(inject("packageDir"));
+  tf = await readTerraform();
+});
+
+const statementsOf = (roleId: string): IamStatement[] =>
+  ((template.Resources[roleId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: IamStatement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+const roleOf = (functionId: string) => (template.Resources[functionId]?.Properties?.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] ?? "";
+const environmentOf = (functionId: string) =>
+  (template.Resources[functionId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+
+describe("the code secret", () => {
+  it("is a SecureString Terraform writes under the stage's prefix", () => {
+    expect(resource(tf, "aws_ssm_parameter", "code_secret")).toMatchObject({
+      name: "${local.ssm_prefix}/code-secret",
+      type: "SecureString",
+      value: "${random_password.code_secret.result}",
+    });
+  });
+
+  it("is named to the functions that hash codes, and only to them", () => {
+    for (const [id] of resourcesOfType(template, "AWS::Lambda::Function")) {
+      expect(environmentOf(id).CODE_SECRET_PARAMETER, id).toBe(CODE_FUNCTIONS.includes(id) ? PARAMETER : undefined);
+    }
+  });
+
+  it("may be read by their role alone, on exactly that parameter", () => {
+    const readers = resourcesOfType(template, "AWS::IAM::Role").filter(([id]) =>
+      statementsOf(id).some((s) => asList(s.Action).some((a) => a.startsWith("ssm:"))),
+    );
+    expect(readers.map(([id]) => id)).toEqual([roleOf(CODE_FUNCTIONS[0] ?? "")]);
+    for (const fn of CODE_FUNCTIONS) expect(roleOf(fn)).toBe(readers[0]?.[0]);
+    const [grant, ...others] = statementsOf(readers[0]?.[0] ?? "").filter((s) => asList(s.Action).some((a) => a.startsWith("ssm:")));
+    expect(others).toEqual([]);
+    expect(grant).toMatchObject({
+      Action: ["ssm:GetParameter"],
+      Resource: [{ "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PARAMETER}` }],
+    });
+  });
+});
