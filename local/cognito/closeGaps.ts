@@ -9,7 +9,7 @@ import { cloudTrailEntry } from "./cloudTrail.js";
 import { passwordPolicyViolation } from "./passwordPolicy.js";
 
 export interface CloseGapsOptions {
-  /** Receives the CloudTrail record of each user-pool call AWS would log and we act on (DeleteUser). */
+  /** Receives the CloudTrail record of each user-pool call the service acts on (DeleteUser, VerifyUserAttribute). */
   cloudTrail?: (entry: BusEntry) => void;
   region?: string;
 }
