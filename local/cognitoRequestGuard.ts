@@ -19,6 +19,21 @@ const CONTENT_TYPE = /^application\/x-amz-json-1\.[01]\s*(;|$)/i;
 /** body-parser's default limit, which cognito-local keeps: a declared length over it is refused unread. */
 const MAX_BODY_BYTES = 100 * 1024;
 
+/**
+ * The operations Cognito serves without IAM credentials: unauthenticated ones and those authorized
+ * by the user's own token. Everything else (Admin*, ListUsers, pool and client management) needs a
+ * SigV4 signature in AWS, which no web page holds. cognito-local checks no signature and allows
+ * every origin, so a browser call (one carrying Origin) may reach only these.
+ */
+const PUBLIC_OPERATIONS = new Set([
+  "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword", "ConfirmForgotPassword",
+  "InitiateAuth", "RespondToAuthChallenge", "RevokeToken", "GetTokensFromRefreshToken",
+  "GetUser", "UpdateUserAttributes", "DeleteUserAttributes", "DeleteUser", "ChangePassword",
+  "GlobalSignOut", "GetUserAttributeVerificationCode", "VerifyUserAttribute",
+  "SetUserMFAPreference", "SetUserSettings", "AssociateSoftwareToken", "VerifySoftwareToken",
+  "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus", "GetUserAuthFactors",
+]);
+
 /** What cognito-local would answer with a stack trace in HTML, or a 500, answered as Cognito does. */
 function refuseMalformedCall(req: IncomingMessage): void {
   if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== "/") return;
@@ -30,6 +45,9 @@ function refuseMalformedCall(req: IncomingMessage): void {
   }
   if (!CONTENT_TYPE.test(req.headers["content-type"] ?? "")) {
     throw new RequestError(400, "Content-Type must be application/x-amz-json-1.1", "SerializationException");
+  }
+  if (req.headers.origin !== undefined && !PUBLIC_OPERATIONS.has(operation)) {
+    throw new RequestError(403, `${operation} needs IAM credentials; a browser page cannot call it`, "AccessDeniedException");
   }
 }
 

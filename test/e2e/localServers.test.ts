@@ -171,6 +171,30 @@ describe.skipIf(Boolean(process.env.API_URL))("every local server, reached from 
     expectErrorShape(server, reply as RawReply);
   });
 
+  // cognito-local allows every origin (CORS) and checks no IAM credentials: without this, any web
+  // page could make itself an admin (AdminAddUserToGroup) or list every user of the local pool.
+  it.each(["AdminAddUserToGroup", "ListUsers", "AdminGetUser", "DescribeUserPoolClient"])(
+    "cognito: %s from a browser page (Origin) is 403, as it needs IAM credentials no page has",
+    async (operation) => {
+      const host = `127.0.0.1:${portOf("cognito")}`;
+      const body = JSON.stringify({ UserPoolId: "local", Username: "someone", GroupName: "admins", ClientId: "x" });
+      for (const origin of ["https://evil.example", `http://localhost:${ports.PORT}`]) {
+        const reply = await rawHttp(portOf("cognito"), requestWithBody("POST", "/", host, body, { ...cognitoTarget(operation), Origin: origin }));
+        expect(reply?.status, origin).toBe(403);
+        expectErrorShape("cognito", reply as RawReply);
+      }
+    },
+  );
+
+  it("cognito: the web page's own calls (sign-up, sign-in) still pass from a browser", async () => {
+    const host = `127.0.0.1:${portOf("cognito")}`;
+    const origin = { Origin: `http://localhost:${ports.PORT}` };
+    const reply = await rawHttp(portOf("cognito"), requestWithBody("POST", "/", host, JSON.stringify({ ClientId: "nope", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: {} }), { ...cognitoTarget("InitiateAuth"), ...origin }));
+    // Reaches Cognito's own checks (an unknown client), not the browser refusal.
+    expect(reply?.status).toBe(400);
+    expect(JSON.parse(reply?.body ?? "{}").__type).not.toBe("AccessDeniedException");
+  });
+
   // DynamoDB Local's jar sends no Access-Control-Allow-Origin today; a version that did would open
   // the local table to every web page.
   it("DynamoDB Local gives no web page CORS access to the table", async () => {
