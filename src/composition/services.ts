@@ -1,27 +1,27 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createCognitoUserDirectory } from "../adapters/cognito/cognitoUserDirectory.js";
-import { createDocumentClient } from "../adapters/dynamodb/client.js";
-import { createDynamoEmailStore } from "../adapters/dynamodb/dynamoEmailStore.js";
-import { createDynamoProfileStore } from "../adapters/dynamodb/dynamoProfileStore.js";
-import { createIdempotencyStoreFactory, type IdempotencyStoreFactory } from "../adapters/dynamodb/idempotencyStore.js";
-import { createEventBridgePublisher } from "../adapters/eventbridge/eventBridgePublisher.js";
-import { memoryMailbox } from "../adapters/mailer/memoryMailbox.js";
-import { createSesMailer } from "../adapters/mailer/sesMailer.js";
-import { createKeyedHasher } from "../adapters/secrets/createKeyedHasher.js";
-import { createSqsDeadLetterQueue } from "../adapters/sqs/sqsDeadLetterQueue.js";
-import { createSqsJobQueue } from "../adapters/sqs/sqsJobQueue.js";
+import type { IdempotencyStoreFactory } from "../adapters/dynamodb/idempotencyStore.js";
 import type { EventContext } from "../domain/events.js";
-import { systemClock, type Clock } from "../ports/clock.js";
+import type { Clock } from "../ports/clock.js";
 import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import type { EmailStore } from "../ports/emailStore.js";
 import type { EventPublisher } from "../ports/eventPublisher.js";
-import { uuidGenerator, type IdGenerator } from "../ports/ids.js";
+import type { IdGenerator } from "../ports/ids.js";
 import type { KeyedHasher } from "../ports/keyedHasher.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
 import type { UserDirectory } from "../ports/userDirectory.js";
+import { installedServices, setServices } from "./compose.js";
 import { configFromEnv, type AppConfig } from "./config.js";
+import { db, emails, profiles } from "./factories/dynamo.js";
+import { deadLetterQueue } from "./factories/deadLetterQueue.js";
+import { eventPublisher } from "./factories/eventPublisher.js";
+import { idempotencyStore } from "./factories/idempotencyStore.js";
+import { keyedHasher } from "./factories/keyedHasher.js";
+import { mailer } from "./factories/mailer.js";
+import { signUpRetryQueue } from "./factories/signUpRetryQueue.js";
+import { clock, ids } from "./factories/system.js";
+import { userDirectory } from "./factories/userDirectory.js";
 
 /** The dependency graph. Use cases take the slice they need: `Pick<Services, "profiles" | "clock">`. */
 export interface Services {
@@ -50,59 +50,43 @@ export interface Services {
 export type ServiceOverrides = Partial<Pick<Services, "mailer" | "clock" | "ids" | "keyedHasher" | "signUpRetryQueue" | "deadLetterQueue">>;
 
 /**
- * The one composition root: Lambda entry points, the local stack, the benchmark and the
- * integration tests all build the graph here, differing only in configuration and overrides.
+ * The one composition root, whole: the local stack, the benchmark and the integration tests build
+ * every member here, differing only in configuration and overrides. Each member comes from its
+ * factory in ./factories/; Lambda entry points call only the factories they need (./compose.ts).
  */
 export function createServices(config: AppConfig, overrides: ServiceOverrides = {}): Services {
-  const dynamoConfig = {
-    tableName: config.tableName,
-    region: config.region,
-    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
-  };
-  const db = createDocumentClient(dynamoConfig);
+  const deadLetters = overrides.deadLetterQueue ?? deadLetterQueue(config);
   return {
     config,
-    db,
-    profiles: createDynamoProfileStore(db, config.tableName),
-    emails: createDynamoEmailStore(db, config.tableName),
-    mailer: overrides.mailer ?? (config.mailer === "ses" ? createSesMailer(config) : memoryMailbox),
-    clock: overrides.clock ?? systemClock,
-    ids: overrides.ids ?? uuidGenerator,
-    keyedHasher: overrides.keyedHasher ?? createKeyedHasher(config),
-    userDirectory: createCognitoUserDirectory(config),
-    signUpRetryQueue:
-      overrides.signUpRetryQueue ??
-      createSqsJobQueue<SignUpJob>({
-        region: config.region,
-        ...(config.signUpRetryQueueUrl ? { queueUrl: config.signUpRetryQueueUrl } : {}),
-        ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
-      }),
-    eventPublisher: createEventBridgePublisher(config),
-    ...deadLetterQueueOf(config, overrides),
-    idempotencyStore: createIdempotencyStoreFactory(dynamoConfig),
+    db: db(config),
+    profiles: profiles(config),
+    emails: emails(config),
+    mailer: overrides.mailer ?? mailer(config),
+    clock: overrides.clock ?? clock(config),
+    ids: overrides.ids ?? ids(config),
+    keyedHasher: overrides.keyedHasher ?? keyedHasher(config),
+    userDirectory: userDirectory(config),
+    signUpRetryQueue: overrides.signUpRetryQueue ?? signUpRetryQueue(config),
+    eventPublisher: eventPublisher(config),
+    ...(deadLetters ? { deadLetterQueue: deadLetters } : {}),
+    idempotencyStore: idempotencyStore(config),
   };
 }
 
-function deadLetterQueueOf(config: AppConfig, overrides: ServiceOverrides): Pick<Services, "deadLetterQueue"> {
-  if (overrides.deadLetterQueue) return { deadLetterQueue: overrides.deadLetterQueue };
-  if (!config.eventsDlqUrl) return {};
-  return { deadLetterQueue: createSqsDeadLetterQueue({ ...config, queueUrl: config.eventsDlqUrl }) };
-}
+let whole: Services | undefined;
 
-let current: Services | undefined;
-
-/** The process-wide graph for Lambda entry points, built on first use from the environment. */
+/**
+ * The whole graph from the environment, built on first use, unless one is installed. Entry points
+ * use `composeFrom` instead, which builds only their slice.
+ */
 export function getServices(): Services {
-  current ??= createServices(configFromEnv());
-  return current;
+  const installed = installedServices();
+  if (installed) return installed;
+  whole ??= createServices(configFromEnv());
+  return whole;
 }
 
-/** Replaces the process-wide graph (local stack, tests); returns the previous one. */
-export function setServices(services: Services | undefined): Services | undefined {
-  const previous = current;
-  current = services;
-  return previous;
-}
+export { setServices };
 
 /** What createEvent needs, for one request. */
 export function eventContext(

@@ -5,7 +5,8 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Caller } from "../domain/caller.js";
-import { getServices, type Services } from "../composition/services.js";
+import { composeFrom, type Factories, type SliceOf } from "../composition/compose.js";
+import type { Services } from "../composition/services.js";
 import { authorizeAdmin } from "../usecases/authorizeAdmin.js";
 import { logger, metrics, tracer } from "../observability.js";
 import { corsHeaders } from "./cors.js";
@@ -26,20 +27,27 @@ export interface HttpRequest {
   lambdaContext: Context;
 }
 
-export type Route = (request: HttpRequest, services: Services) => Promise<HttpResult>;
+/** A route and the services it reads: its function's slice of the graph (`uses`), or all of it. */
+export type Route<S = Services> = (request: HttpRequest, services: S) => Promise<HttpResult>;
 
-export interface RouteOptions {
-  /** Callers must be in the `admins` group and their own account active. */
-  admin?: boolean;
+export interface RouteOptions<F extends Factories> {
+  /**
+   * The factories of the members the route uses (src/composition/factories/): the function's
+   * bundle holds these adapters and no others.
+   */
+  uses: F;
+  /** Callers must be in the `admins` group and their own account active (reads `profiles`). */
+  admin?: "profiles" extends keyof F ? boolean : never;
 }
 
 /**
  * Wraps a route into a Lambda entry point: correlation id, logger/metrics/tracer, caller from
  * claims, JSON body, and the one error mapping. Routes stay free of API Gateway details.
  */
-export function httpHandler(route: Route, options: RouteOptions = {}) {
+export function httpHandler<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptions<F>) {
+  const servicesOf = composeFrom(options.uses);
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    const services = getServices();
+    const services = servicesOf();
     const correlationId = correlationIdOf(event);
     const requestId = event.requestContext.requestId;
     logger.appendKeys({ correlationId, requestId });
@@ -51,7 +59,7 @@ export function httpHandler(route: Route, options: RouteOptions = {}) {
     try {
       const caller = callerOf(event, services.config.appClientId);
       logger.appendKeys({ userId: caller.userId });
-      if (options.admin) await authorizeAdmin(services)(caller);
+      if (options.admin) await authorizeAdmin(services as unknown as Pick<Services, "profiles">)(caller);
       const result = await route(
         {
           caller,

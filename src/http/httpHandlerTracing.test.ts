@@ -45,7 +45,7 @@ describe("tracing never records response bodies", () => {
     vi.spyOn(tracer, "annotateColdStart").mockImplementation(() => undefined);
     vi.spyOn(tracer, "addServiceNameAnnotation").mockImplementation(() => undefined);
     const recorded = vi.spyOn(tracer, "addResponseAsMetadata").mockImplementation(() => undefined);
-    const handler = httpHandler(async () => ({ statusCode: 200, body: { email: "someone@example.com" } }));
+    const handler = httpHandler(async () => ({ statusCode: 200, body: { email: "someone@example.com" } }), { uses: {} });
 
     const response = await handler(event, context);
 

@@ -5,6 +5,7 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import { IdempotencyInProgressError, IdempotencyKeyMismatchError, ValidationError } from "../domain/errors.js";
+import type { Services } from "../composition/services.js";
 import type { Route } from "./httpHandler.js";
 import type { HttpResult } from "./response.js";
 
@@ -25,7 +26,7 @@ interface IdempotentCall {
  * request. Only successful responses are kept: a refused request may be retried with the same
  * key. Requests without the header run as usual.
  */
-export function idempotent(routeName: string, route: Route): Route {
+export function idempotent<S extends Pick<Services, "idempotencyStore">>(routeName: string, route: Route<S>): Route<S> {
   return async (req, services) => {
     const idempotencyKey = req.header(IDEMPOTENCY_HEADER);
     if (idempotencyKey === undefined) return route(req, services);

@@ -2,7 +2,10 @@ import { setTimeout as realSleep } from "node:timers/promises";
 import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { profiles } from "../../composition/factories/dynamo.js";
+import { signUpRetryQueue } from "../../composition/factories/signUpRetryQueue.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { normalizeEmail } from "../../domain/email.js";
 import type { SignUpJob } from "../../ports/jobQueue.js";
 import { logger } from "../../observability.js";
@@ -15,6 +18,9 @@ export interface PostConfirmationDeps {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ profiles, clock, ids, signUpRetryQueue });
+
 /**
  * Cognito PostConfirmation: writes the profile of a freshly confirmed user. It never fails the
  * confirmation: after the retries, the job goes to the sign-up retry queue (and the scheduled
@@ -24,7 +30,7 @@ export interface PostConfirmationDeps {
 export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = { sleep: realSleep }) {
   const base = async (event: PostConfirmationTriggerEvent, context: Context): Promise<PostConfirmationTriggerEvent> => {
     if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") return event;
-    const services = getServices();
+    const services = servicesOf();
     const { sub, email } = event.request.userAttributes;
     const job: SignUpJob = {
       userId: sub ?? event.userName,

@@ -1,7 +1,8 @@
 import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context, PreSignUpTriggerEvent } from "aws-lambda";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { profiles } from "../../composition/factories/dynamo.js";
 import { logger } from "../../observability.js";
 import { checkSignUpAllowed } from "../../usecases/checkSignUpAllowed.js";
 
@@ -11,6 +12,9 @@ import { checkSignUpAllowed } from "../../usecases/checkSignUpAllowed.js";
  */
 export const SIGN_UP_REFUSED_MESSAGE = "Email address is not available";
 
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ profiles });
+
 /**
  * Cognito PreSignUp: refuses an address that another account has verified. Correlation id:
  * the Lambda request id, the only id Cognito gives a trigger invocation.
@@ -19,7 +23,7 @@ const base = async (event: PreSignUpTriggerEvent, context: Context): Promise<Pre
   const correlationId = context.awsRequestId;
   const email = event.request.userAttributes.email;
   if (!email) return event;
-  const allowed = await checkSignUpAllowed(getServices())({
+  const allowed = await checkSignUpAllowed(servicesOf())({
     email,
     ...(event.request.userAttributes.sub ? { userId: event.request.userAttributes.sub } : {}),
   });

@@ -2,9 +2,15 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { EventBridgeEvent } from "aws-lambda";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { profiles } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
+import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger, tracer } from "../../observability.js";
 import { answerCognitoSelfService, type SelfServiceOutcome } from "../../usecases/answerCognitoSelfService.js";
+
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
 
 /**
  * Target of the default bus's rule on the CloudTrail records of a user's own DeleteUser and
@@ -14,7 +20,7 @@ import { answerCognitoSelfService, type SelfServiceOutcome } from "../../usecase
 const base = async (event: EventBridgeEvent<string, unknown>): Promise<SelfServiceOutcome> => {
   logger.appendKeys({ eventId: event.id, detailType: event["detail-type"] });
   try {
-    const outcome = await answerCognitoSelfService(getServices())(event);
+    const outcome = await answerCognitoSelfService(servicesOf())(event);
     logger.info("Cognito self-service call answered", { outcome });
     return outcome;
   } finally {

@@ -5,9 +5,14 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../../adapters/dynamodb/outboxStreamRecords.js";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { deadLetterQueue } from "../../composition/factories/deadLetterQueue.js";
+import { eventPublisher } from "../../composition/factories/eventPublisher.js";
 import { logger, metrics, tracer } from "../../observability.js";
 import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
+
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ eventPublisher, deadLetterQueue });
 
 /**
  * The outbox relay, on the table's stream. It answers with the partial-batch response shape
@@ -21,7 +26,7 @@ import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
  */
 const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const { entries, unreadable } = outboxEntriesOf(event.Records);
-  const report = await relayOutboxEvents(getServices())(entries);
+  const report = await relayOutboxEvents(servicesOf())(entries);
 
   for (const e of report.published) {
     logger.info("Event published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, attempts: e.attempts });

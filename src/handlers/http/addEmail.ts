@@ -1,3 +1,8 @@
+import { emails } from "../../composition/factories/dynamo.js";
+import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
+import { mailer } from "../../composition/factories/mailer.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { idempotent } from "../../http/idempotency.js";
 import { rateLimitHeaders } from "../../http/rateLimitHeaders.js";
@@ -13,4 +18,5 @@ export const handler = httpHandler(
     const result = await addEmail(services)({ userId: req.caller.userId, email, correlationId: req.correlationId });
     return created(result.email, rateLimitHeaders(result.rateLimit));
   }),
+  { uses: { emails, mailer, clock, ids, keyedHasher, idempotencyStore } },
 );

@@ -1,3 +1,4 @@
+import { profiles } from "../../composition/factories/dynamo.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { findUsersQuery } from "../../http/schemas/profileSchemas.js";
@@ -10,5 +11,5 @@ export const handler = httpHandler(
     const { email } = validate(findUsersQuery, req.query);
     return ok(await adminFindUserByEmail(services)(email));
   },
-  { admin: true },
+  { uses: { profiles }, admin: true },
 );

@@ -1,3 +1,4 @@
+import { profiles } from "../../composition/factories/dynamo.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { userIdParam } from "../../http/schemas/profileSchemas.js";
@@ -10,5 +11,5 @@ export const handler = httpHandler(
     const { userId } = validate(userIdParam, req.pathParameters);
     return ok(await adminGetUser(services)(userId));
   },
-  { admin: true },
+  { uses: { profiles }, admin: true },
 );

@@ -1,3 +1,6 @@
+import { profiles } from "../../composition/factories/dynamo.js";
+import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { idempotent } from "../../http/idempotency.js";
 import { ok } from "../../http/response.js";
@@ -12,5 +15,5 @@ export const handler = httpHandler(
     validate(reactivateUserBody, req.body);
     return ok(await reactivateUser(services)({ userId, actorId: req.caller.userId, correlationId: req.correlationId }));
   }),
-  { admin: true },
+  { uses: { profiles, clock, ids, idempotencyStore }, admin: true },
 );

@@ -1,3 +1,7 @@
+import { emails } from "../../composition/factories/dynamo.js";
+import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { idempotent } from "../../http/idempotency.js";
 import { ok } from "../../http/response.js";
@@ -18,4 +22,5 @@ export const handler = httpHandler(
     });
     return ok(email);
   }),
+  { uses: { emails, clock, ids, keyedHasher, idempotencyStore } },
 );

@@ -1,3 +1,5 @@
+import { profiles } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { assertRecentSignIn } from "../../domain/caller.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
@@ -8,4 +10,4 @@ export const handler = httpHandler(async (req, services) => {
   assertRecentSignIn(req.caller, services.clock.now());
   const { deletedAt } = await deleteAccount(services)({ userId: req.caller.userId, correlationId: req.correlationId });
   return ok({ message: "Account deleted", deletedAt });
-});
+}, { uses: { profiles, clock, ids } });

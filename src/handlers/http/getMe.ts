@@ -1,3 +1,4 @@
+import { profiles } from "../../composition/factories/dynamo.js";
 import { profileETag } from "../../domain/user.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
@@ -7,4 +8,4 @@ import { getProfile } from "../../usecases/getProfile.js";
 export const handler = httpHandler(async (req, services) => {
   const profile = await getProfile(services)(req.caller.userId);
   return ok(profile, { ETag: profileETag(profile) });
-});
+}, { uses: { profiles } });

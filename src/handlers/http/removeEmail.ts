@@ -1,3 +1,5 @@
+import { emails } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { noContent } from "../../http/response.js";
 import { emailIdOf } from "../../http/schemas/emailSchemas.js";
@@ -11,4 +13,4 @@ export const handler = httpHandler(async (req, services) => {
     correlationId: req.correlationId,
   });
   return noContent();
-});
+}, { uses: { emails, clock, ids } });

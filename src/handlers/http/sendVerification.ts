@@ -1,3 +1,8 @@
+import { emails } from "../../composition/factories/dynamo.js";
+import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
+import { mailer } from "../../composition/factories/mailer.js";
+import { clock } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { idempotent } from "../../http/idempotency.js";
 import { rateLimitHeaders } from "../../http/rateLimitHeaders.js";
@@ -16,4 +21,5 @@ export const handler = httpHandler(
     });
     return ok({ message, expiresIn }, rateLimitHeaders(rateLimit));
   }),
+  { uses: { emails, mailer, clock, keyedHasher, idempotencyStore } },
 );

@@ -1,3 +1,6 @@
+import { emails } from "../../composition/factories/dynamo.js";
+import { mailer } from "../../composition/factories/mailer.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { emailIdOf } from "../../http/schemas/emailSchemas.js";
@@ -12,4 +15,5 @@ export const handler = httpHandler(async (req, services) =>
       correlationId: req.correlationId,
     }),
   ),
+  { uses: { emails, mailer, clock, ids } },
 );

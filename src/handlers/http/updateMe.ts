@@ -1,3 +1,5 @@
+import { profiles } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
 import { profileETag } from "../../domain/user.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
@@ -16,4 +18,4 @@ export const handler = httpHandler(async (req, services) => {
     ...(ifMatch !== undefined ? { ifMatch } : {}),
   });
   return ok(profile, { ETag: profileETag(profile) });
-});
+}, { uses: { profiles, clock, ids } });

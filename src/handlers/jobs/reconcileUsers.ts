@@ -4,16 +4,22 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { Context, ScheduledEvent } from "aws-lambda";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { profiles } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
+import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger, metrics, tracer } from "../../observability.js";
 import { reconcileUsers, type ReconcileReport } from "../../usecases/reconcileUsers.js";
+
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
 
 /**
  * Scheduled job: creates the profiles of confirmed Cognito users that have none. The scheduler's
  * event id becomes the correlation id of every user.created event the run writes.
  */
 const base = async (event: ScheduledEvent, context: Context): Promise<ReconcileReport> => {
-  const services = getServices();
+  const services = servicesOf();
   const correlationId = event.id ?? context.awsRequestId;
   logger.appendKeys({ correlationId });
   try {

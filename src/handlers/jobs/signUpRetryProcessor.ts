@@ -3,7 +3,10 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
-import { getServices } from "../../composition/services.js";
+import { composeFrom } from "../../composition/compose.js";
+import { profiles } from "../../composition/factories/dynamo.js";
+import { clock, ids } from "../../composition/factories/system.js";
+import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger } from "../../observability.js";
 import { createUserFromQueuedSignUp } from "../../usecases/createUserFromQueuedSignUp.js";
 
@@ -12,6 +15,9 @@ const signUpJob = z.object({
   email: z.string().min(1),
   correlationId: z.string().min(1),
 });
+
+/** What this function uses of the graph; its bundle holds these adapters only. */
+const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -22,7 +28,7 @@ const processor = new BatchProcessor(EventType.SQS);
  */
 async function processRecord(record: SQSRecord): Promise<void> {
   const job = signUpJob.parse(JSON.parse(record.body));
-  const { created } = await createUserFromQueuedSignUp(getServices())(job);
+  const { created } = await createUserFromQueuedSignUp(servicesOf())(job);
   logger.info(created ? "Queued sign-up written" : "Queued sign-up already present", {
     correlationId: job.correlationId,
     userId: job.userId,

@@ -1,0 +1,29 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "../../adapters/dynamodb/client.js";
+import { createDynamoEmailStore } from "../../adapters/dynamodb/dynamoEmailStore.js";
+import { createDynamoProfileStore } from "../../adapters/dynamodb/dynamoProfileStore.js";
+import type { AppConfig } from "../config.js";
+import type { Factory } from "./factory.js";
+
+/** The table's connection settings, as the DynamoDB adapters take them. */
+export const dynamoConfigOf = (config: AppConfig) => ({
+  tableName: config.tableName,
+  region: config.region,
+  ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+});
+
+/** One document client per configuration: the stores of one graph share it. */
+const documentClients = new WeakMap<AppConfig, DynamoDBDocumentClient>();
+
+export const db: Factory<"db"> = (config) => {
+  let client = documentClients.get(config);
+  if (!client) {
+    client = createDocumentClient(dynamoConfigOf(config));
+    documentClients.set(config, client);
+  }
+  return client;
+};
+
+export const profiles: Factory<"profiles"> = (config) => createDynamoProfileStore(db(config), config.tableName);
+
+export const emails: Factory<"emails"> = (config) => createDynamoEmailStore(db(config), config.tableName);
