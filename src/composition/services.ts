@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { IdempotencyStoreFactory } from "../adapters/dynamodb/idempotencyStore.js";
+import type { Actor } from "../domain/activity.js";
 import type { EventContext } from "../domain/events.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
@@ -88,15 +89,17 @@ export function getServices(): Services {
 
 export { setServices };
 
-/** What createEvent needs, for one request. */
+/** What createEvent needs, for one request: `actor` is who makes the change (the activity trail). */
 export function eventContext(
   services: Pick<Services, "config" | "clock" | "ids">,
   correlationId: string,
+  actor: Actor,
 ): EventContext {
   return {
     correlationId,
     environment: services.config.environment,
     now: services.clock.now().toISOString(),
     newId: () => services.ids.newId(),
+    actor,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Actor } from "./activity.js";
 
 /**
  * Every event the service publishes: its EventBridge detail-type and the zod schema of its detail.
@@ -51,10 +52,14 @@ export type EventPayload<T extends EventType> = Omit<EventDetail<T>, EnvelopeKey
 
 export const EVENT_SOURCE = "user-service";
 
-/** An event ready to be written to the outbox. */
+/**
+ * An event ready to be written to the outbox. `actor` stays out of the published detail: it goes
+ * to the user's activity trail, written beside the outbox item (SPEC 12.5).
+ */
 export interface DomainEvent<T extends EventType = EventType> {
   detailType: T;
   detail: EventDetail<T>;
+  actor: Actor;
 }
 
 export interface EventContext {
@@ -63,6 +68,8 @@ export interface EventContext {
   /** ISO time the change happened. */
   now: string;
   newId: () => string;
+  /** Who made the change: the activity trail names them. */
+  actor: Actor;
 }
 
 /** The correlation id an event's detail carries; undefined for a detail without a well-formed one. */
@@ -84,5 +91,5 @@ export function createEvent<T extends EventType>(
     ...payload,
     metadata: { correlationId: ctx.correlationId, environment: ctx.environment, timestamp: ctx.now },
   } as EventDetail<T>;
-  return { detailType, detail };
+  return { detailType, detail, actor: ctx.actor };
 }

@@ -1,3 +1,4 @@
+import type { ActivityItem, ActivityPage, ActivityPosition } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
@@ -26,7 +27,19 @@ export interface NewUser {
   takeOver?: { claim: AddressClaim; event: DomainEvent<"email.removed"> };
 }
 
-/** Persistence of profiles and account status. Every write carries its outbox event. */
+/** Everything kept in a user's partition that may be shown to them, read in one consistent Query. */
+export interface AccountData {
+  profile: UserProfile;
+  /** Unsorted. */
+  emails: EmailRecord[];
+  /** Newest first. */
+  activity: ActivityItem[];
+}
+
+/**
+ * Persistence of profiles and account status. Every write carries its outbox event and, beside
+ * it, the activity item of the change (SPEC 12.5).
+ */
 export interface ProfileStore {
   get(userId: string): Promise<UserProfile | undefined>;
   /** Profile and its email records in one read of the user's partition. */
@@ -46,4 +59,8 @@ export interface ProfileStore {
   ): Promise<void>;
   /** Fails if the profile or the address claim already exists. */
   createUser(newUser: NewUser): Promise<void>;
+  /** One page of the user's activity, newest first, starting after `after` (exclusive). */
+  activityPage(userId: string, page: { limit: number; after?: ActivityPosition }): Promise<ActivityPage>;
+  /** Undefined when the user has no profile. Secrets (codes and their hashes) are never part of it. */
+  accountData(userId: string): Promise<AccountData | undefined>;
 }

@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { systemActor, userActor } from "../domain/activity.js";
 import { claimBlockAfterSend, normalizeEmail, type EmailRecord } from "../domain/email.js";
 import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent, type DomainEvent } from "../domain/events.js";
@@ -34,7 +35,7 @@ export const addEmail =
   (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
   async ({ userId, email, correlationId }: AddEmailInput): Promise<AddEmailResult> => {
     const address = normalizeEmail(email);
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, userActor(userId));
     const nowEpoch = epochSeconds(services.clock.now());
     const windows = codeSendWindows(nowEpoch);
     const { claim, limits } = await services.emails.addressState(address, { userId, windows });
@@ -51,7 +52,11 @@ export const addEmail =
     const events: DomainEvent[] = [createEvent("email.added", { userId, emailId: record.emailId, email: address }, ctx)];
     if (takeOver) {
       events.push(
-        createEvent("email.removed", { userId: takeOver.userId, emailId: takeOver.emailId, email: address }, ctx),
+        // The stale holder's trail shows the service releasing the address, not who took it.
+        createEvent("email.removed", { userId: takeOver.userId, emailId: takeOver.emailId, email: address }, {
+          ...ctx,
+          actor: systemActor,
+        }),
       );
     }
     const { code, stored } = await issueCode(services.keyedHasher, record.emailId, nowEpoch);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Services } from "../composition/services.js";
+import { systemActor } from "../domain/activity.js";
 import { logger } from "../observability.js";
 import { deleteAccount } from "./deleteAccount.js";
 
@@ -55,6 +56,6 @@ export const answerCognitoSelfService =
       return { action: "restoredEmail", userId };
     }
     // CloudTrail's eventID is stable across redeliveries: the correlation id of what follows.
-    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: record.eventID });
+    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: record.eventID, actor: systemActor });
     return { action: "deleted", userId, deletedAt };
   };

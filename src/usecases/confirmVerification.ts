@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { userActor } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import {
   EmailAlreadyVerifiedError,
@@ -46,7 +47,7 @@ export const confirmVerification =
       throw new InvalidVerificationCodeError();
     }
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, userActor(userId));
     const verified: EmailRecord = { ...record, isVerified: true, verifiedAt: ctx.now };
     const event = createEvent("email.verified", { userId, emailId, email: record.email }, ctx);
     await services.emails.confirm({ userId, record, codeHash: stored.codeHash, verifiedAt: ctx.now, events: [event] });

@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { systemActor } from "../domain/activity.js";
 import { normalizeEmail, type EmailRecord } from "../domain/email.js";
 import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
@@ -44,7 +45,8 @@ async function newUserFor(
   const claim = await services.profiles.claimOf(address);
   if (claim && (claim.verified || claim.userId === userId)) throw new EmailNotAvailableError();
 
-  const ctx = eventContext(services, correlationId);
+  // Triggers, the retry processor and reconciliation all write a sign-up: the service acts.
+  const ctx = eventContext(services, correlationId, systemActor);
   const primaryEmail: EmailRecord = {
     emailId: services.ids.newId(),
     email: address,

@@ -7,6 +7,7 @@ import { createTestServices, type TestServices } from "../../test/support/testSe
 import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
+import { userActor } from "../domain/activity.js";
 
 describe("deleteAccount", () => {
   let services: TestServices;
@@ -17,7 +18,7 @@ describe("deleteAccount", () => {
   });
 
   it("soft-deletes: status deleted with deletedAt, profile kept, one user.deleted", async () => {
-    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: "corr-del" });
+    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: "corr-del", actor: userActor(userId) });
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted", deletedAt, version: 2 });
     const deletions = (await outboxEvents(services)).filter((e) => e.detailType === "user.deleted");
     expect(deletions).toHaveLength(1);
@@ -25,9 +26,9 @@ describe("deleteAccount", () => {
   });
 
   it("is idempotent: a second call returns the first deletedAt and writes nothing", async () => {
-    const first = await deleteAccount(services)({ userId, correlationId: "a" });
+    const first = await deleteAccount(services)({ userId, correlationId: "a", actor: userActor(userId) });
     const stored = await readItem(services, keys.profile(userId));
-    const second = await deleteAccount(services)({ userId, correlationId: "b" });
+    const second = await deleteAccount(services)({ userId, correlationId: "b", actor: userActor(userId) });
     expect(second).toEqual(first);
     expect(await readItem(services, keys.profile(userId))).toEqual(stored);
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.deleted")).toHaveLength(1);
@@ -35,11 +36,12 @@ describe("deleteAccount", () => {
 
   it("lets a suspended user delete the account", async () => {
     await suspendUser(services)({ userId, actorId: "an-admin", reason: "spam", correlationId: "c" });
-    await deleteAccount(services)({ userId, correlationId: "c" });
+    await deleteAccount(services)({ userId, correlationId: "c", actor: userActor(userId) });
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
   });
 
   it("is NotFound for an unknown user", async () => {
-    await expect(deleteAccount(services)({ userId: randomUUID(), correlationId: "c" })).rejects.toBeInstanceOf(NotFoundError);
+    const ghost = randomUUID();
+    await expect(deleteAccount(services)({ userId: ghost, correlationId: "c", actor: userActor(ghost) })).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import type { Actor } from "../domain/activity.js";
 import { NotFoundError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
@@ -7,6 +8,8 @@ import type { UserProfile } from "../domain/user.js";
 export interface DeleteAccountInput {
   userId: string;
   correlationId: string;
+  /** Who deletes: the user (DELETE /users/me), or the system (the consumer of Cognito's DeleteUser record). */
+  actor: Actor;
 }
 
 /**
@@ -16,12 +19,12 @@ export interface DeleteAccountInput {
  */
 export const deleteAccount =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  async ({ userId, correlationId }: DeleteAccountInput): Promise<{ deletedAt: string }> => {
+  async ({ userId, correlationId, actor }: DeleteAccountInput): Promise<{ deletedAt: string }> => {
     const current = await services.profiles.get(userId);
     if (!current) throw new NotFoundError("User");
     if (current.status === "deleted" && current.deletedAt) return { deletedAt: current.deletedAt };
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, actor);
     const deleted: UserProfile = {
       ...current,
       status: "deleted",

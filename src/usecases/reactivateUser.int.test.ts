@@ -7,6 +7,7 @@ import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { reactivateUser } from "./reactivateUser.js";
 import { suspendUser } from "./suspendUser.js";
+import { userActor } from "../domain/activity.js";
 
 describe("reactivateUser", () => {
   let services: TestServices;
@@ -34,7 +35,7 @@ describe("reactivateUser", () => {
   });
 
   it("refuses a deleted account with AccountDeletedError", async () => {
-    await deleteAccount(services)({ userId, correlationId: "c" });
+    await deleteAccount(services)({ userId, correlationId: "c", actor: userActor(userId) });
     await expect(reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
   });

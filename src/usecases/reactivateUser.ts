@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
@@ -21,7 +22,7 @@ export const reactivateUser =
     if (current.status === "deleted") throw new AccountDeletedError();
     if (current.status === "active") return current;
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, adminActor(actorId));
     const { suspendedReason: _reason, ...rest } = current;
     const active: UserProfile = { ...rest, status: "active", version: current.version + 1, updatedAt: ctx.now };
     const event = createEvent("user.reactivated", { userId }, ctx);

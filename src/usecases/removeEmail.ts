@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { userActor } from "../domain/activity.js";
 import { CannotDeleteLastEmailError, CannotDeletePrimaryEmailError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
@@ -22,7 +23,7 @@ export const removeEmail =
     if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
     if (record.isPrimary) throw new CannotDeletePrimaryEmailError();
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, userActor(userId));
     const event = createEvent("email.removed", { userId, emailId, email: record.email }, ctx);
     await services.emails.remove({ userId, record, events: [event] });
   };

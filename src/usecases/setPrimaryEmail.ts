@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { userActor } from "../domain/activity.js";
 import { assertRecentSignIn, type Caller } from "../domain/caller.js";
 import type { EmailRecord } from "../domain/email.js";
 import { EmailNotVerifiedError } from "../domain/errors.js";
@@ -31,7 +32,7 @@ export const setPrimaryEmail =
     if (target.isPrimary) return target;
 
     const oldPrimary = account.emails.find((e) => e.isPrimary);
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, userActor(userId));
     const { profile } = account;
     const next: UserProfile = { ...profile, email: target.email, version: profile.version + 1, updatedAt: ctx.now };
     const oldEmail = oldPrimary?.email ?? profile.email;

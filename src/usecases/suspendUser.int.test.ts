@@ -7,6 +7,7 @@ import { createTestServices, type TestServices } from "../../test/support/testSe
 import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
+import { userActor } from "../domain/activity.js";
 
 describe("suspendUser", () => {
   let services: TestServices;
@@ -33,7 +34,7 @@ describe("suspendUser", () => {
   });
 
   it("refuses a deleted account with AccountDeletedError, leaving it deleted", async () => {
-    await deleteAccount(services)({ userId, correlationId: "c" });
+    await deleteAccount(services)({ userId, correlationId: "c", actor: userActor(userId) });
     await expect(suspendUser(services)({ userId, actorId: "an-admin", reason: "x", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
     expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted", version: 2 });
   });

@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
@@ -26,7 +27,7 @@ export const suspendUser =
     if (current.status === "deleted") throw new AccountDeletedError();
     if (current.status === "suspended") return current;
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, adminActor(actorId));
     const suspended: UserProfile = {
       ...current,
       status: "suspended",

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { userActor } from "../domain/activity.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../adapters/dynamodb/keys.js";
 import { eventContext } from "../composition/services.js";
@@ -71,7 +72,7 @@ describe("updateProfile", () => {
   it("loses a race on the version with ConcurrentModificationError and leaves the winner's write", async () => {
     const stale = (await services.profiles.get(userId))!;
     await update({ firstName: "Winner" });
-    const event = createEvent("user.updated", { userId, changedFields: ["firstName"] }, eventContext(services, "race"));
+    const event = createEvent("user.updated", { userId, changedFields: ["firstName"] }, eventContext(services, "race", userActor(userId)));
     await expect(
       services.profiles.saveAtVersion({ ...stale, firstName: "Loser", version: 2 }, stale.version, event, { requireActive: true }),
     ).rejects.toBeInstanceOf(ConcurrentModificationError);

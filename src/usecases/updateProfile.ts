@@ -1,5 +1,6 @@
 import type { Services } from "../composition/services.js";
 import { eventContext } from "../composition/services.js";
+import { userActor } from "../domain/activity.js";
 import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import { applyProfilePatch, assertActive, profileETag, type ProfilePatch, type UserProfile } from "../domain/user.js";
@@ -28,7 +29,7 @@ export const updateProfile =
     const { next, changedFields } = applyProfilePatch(current, patch);
     if (changedFields.length === 0) return current;
 
-    const ctx = eventContext(services, correlationId);
+    const ctx = eventContext(services, correlationId, userActor(userId));
     const saved: UserProfile = { ...next, version: current.version + 1, updatedAt: ctx.now };
     const event = createEvent("user.updated", { userId, changedFields }, ctx);
     await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });

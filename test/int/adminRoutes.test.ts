@@ -12,6 +12,7 @@ import { invoke, type TestClaims } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
+import { userActor } from "../../src/domain/activity.js";
 
 describe("admin routes", () => {
   let services: TestServices;
@@ -147,7 +148,7 @@ describe("admin routes", () => {
     });
 
     it("refuses to suspend or reactivate a deleted account with 409", async () => {
-      await deleteAccount(services)({ userId: target.userId, correlationId: "c" });
+      await deleteAccount(services)({ userId: target.userId, correlationId: "c", actor: userActor(target.userId) });
       for (const res of [await suspend(target.userId, { reason: "x" }), await reactivate(target.userId)]) {
         expect(res.statusCode).toBe(409);
         expect(res.body).toMatchObject({ statusCode: 409, message: "Account has been deleted" });
@@ -221,7 +222,7 @@ describe("admin routes", () => {
     });
 
     it("a deleted admin, or one without a profile, gets 403", async () => {
-      await deleteAccount(services)({ userId: admin.sub, correlationId: "c" });
+      await deleteAccount(services)({ userId: admin.sub, correlationId: "c", actor: userActor(admin.sub) });
       const ghost: TestClaims = { sub: randomUUID(), groups: ["admins"] };
       for (const claims of [admin, ghost]) {
         const res = await getUser(target.userId, claims);

@@ -13,6 +13,7 @@ import { suspendUser } from "../../src/usecases/suspendUser.js";
 import type { SyncOutcome } from "../../src/usecases/syncCognitoFromEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
+import { userActor } from "../../src/domain/activity.js";
 
 const PASSWORD = "Correct-Horse-1";
 const correlationId = "cognito-sync-test";
@@ -107,7 +108,7 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
   it("user.deleted disables the user, and a late user.reactivated cannot revive it", async () => {
     await suspendUser(services)({ userId, actorId: "an-admin", reason: "review", correlationId });
     await reactivateUser(services)({ userId, actorId: "an-admin", correlationId });
-    await deleteAccount(services)({ userId, correlationId });
+    await deleteAccount(services)({ userId, correlationId, actor: userActor(userId) });
 
     expect(await deliver(await lastEvent(services, userId, "user.deleted"))).toEqual({ action: "disable", userId });
     expect(await deliver(await lastEvent(services, userId, "user.reactivated"))).toMatchObject({ reason: "stale" });

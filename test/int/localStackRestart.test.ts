@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { systemActor } from "../../src/domain/activity.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,7 @@ async function writeEvent(endpoint: string, tableName: string): Promise<string> 
     environment: "local",
     now: new Date().toISOString(),
     newId: () => randomUUID(),
+    actor: systemActor,
   });
   await transactWrite(DynamoDBDocumentClient.from(raw), [putOutboxEvent(tableName, event)]);
   raw.destroy();

@@ -1,4 +1,5 @@
 import { PutCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { systemActor } from "../../src/domain/activity.js";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
@@ -67,7 +68,7 @@ async function startPipeline(
 }
 
 function sampleEvent(services: TestServices, type: EventType, i: number): DomainEvent {
-  const ctx = eventContext(services, `corr-${i}`);
+  const ctx = eventContext(services, `corr-${i}`, systemActor);
   const userId = `user-${i}`;
   const email = `person${i}@example.com`;
   const payloads: { [T in EventType]: DomainEvent<T>["detail"] extends infer D ? Omit<D, "version" | "eventId" | "occurredAt" | "metadata"> : never } = {

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { systemActor } from "../../src/domain/activity.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context, DynamoDBBatchResponse } from "aws-lambda";
@@ -77,7 +78,7 @@ async function writeEvents(count: number): Promise<string[]> {
   const events: DomainEvent[] = [];
   for (let i = 0; i < count; i++) {
     const n = counter++;
-    const event = createEvent("user.updated", { userId: `user-${n}`, changedFields: ["firstName"] }, eventContext(services, `corr-${n}`));
+    const event = createEvent("user.updated", { userId: `user-${n}`, changedFields: ["firstName"] }, eventContext(services, `corr-${n}`, systemActor));
     await transactWrite(services.db, [
       { name: "profile", item: { Put: { TableName: services.config.tableName, Item: { ...keys.profile(`user-${n}`), version: n } } } },
       putOutboxEvent(services.config.tableName, event),

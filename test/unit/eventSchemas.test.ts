@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { systemActor } from "../../src/domain/activity.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createEvent, EVENT_TYPES, type EventContext } from "../../src/domain/events.js";
@@ -10,6 +11,7 @@ const ctx: EventContext = {
   environment: "test",
   now: "2026-03-01T10:00:00.000Z",
   newId: () => "0b5c2b43-5a3f-4a8e-9d0e-4f6f9c1f2a10",
+  actor: systemActor,
 };
 
 describe("committed event schemas", () => {

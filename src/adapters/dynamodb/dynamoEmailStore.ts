@@ -4,6 +4,7 @@ import type { EmailRecord } from "../../domain/email.js";
 import type { DomainEvent } from "../../domain/events.js";
 import type { UserProfile } from "../../domain/user.js";
 import type { AddressClaim, EmailStore, StoredCode } from "../../ports/emailStore.js";
+import { recordEvent } from "./activityItems.js";
 import { batchGetItems } from "./batchGetItems.js";
 import { deleteEmailClaim, extendClaimBlock, putEmailClaim, toAddressClaim, verifyEmailClaim } from "./emailClaimItems.js";
 import { countCodeSend, lockAddress, recordCodeKill, sendLimitKeys, sendLimitStateOf } from "./codeSendLimitItems.js";
@@ -17,7 +18,6 @@ import {
   unsetEmailPrimary,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
-import { putOutboxEvent } from "./outboxItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -27,7 +27,8 @@ import { deleteVerificationCode, putVerificationCode, toStoredCode } from "./ver
 
 export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: string): EmailStore {
   const transact = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
-  const outbox = (events: readonly DomainEvent[]) => events.map((e) => putOutboxEvent(tableName, e));
+  // Each event goes with its activity item (recordEvent): the change, its event and its trail commit together.
+  const outbox = (events: readonly DomainEvent[]) => events.flatMap((e) => recordEvent(tableName, e));
 
   return {
     async list(userId) {

@@ -1,9 +1,12 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { NewUser, ProfileStore } from "../../ports/profileStore.js";
+import type { ActivityItem } from "../../domain/activity.js";
+import type { EmailRecord } from "../../domain/email.js";
+import type { UserProfile } from "../../domain/user.js";
+import { recordEvent, toActivityItem } from "./activityItems.js";
 import { claimAddressAtSignUp, toAddressClaim } from "./emailClaimItems.js";
 import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
-import { putOutboxEvent } from "./outboxItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -55,7 +58,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
     async saveAtVersion(next, expectedVersion, event, options = {}) {
       await write([
         putProfileAtVersion(tableName, next, expectedVersion, options),
-        putOutboxEvent(tableName, event),
+        ...recordEvent(tableName, event),
       ]);
     },
 
@@ -66,7 +69,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
         putNewProfile(tableName, profile, 1),
         putEmail(tableName, profile.userId, primaryEmail),
         claimAddressAtSignUp(tableName, address, claim, takeOver?.claim.emailId),
-        putOutboxEvent(tableName, event),
+        ...recordEvent(tableName, event),
       ];
       if (takeOver) {
         const stale = takeOver.claim;
@@ -74,10 +77,45 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
           deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }),
           deleteVerificationCode(tableName, stale.userId, stale.emailId),
           adjustEmailCount(tableName, stale.userId, -1),
-          putOutboxEvent(tableName, takeOver.event),
+          ...recordEvent(tableName, takeOver.event),
         );
       }
       await write(items);
+    },
+
+    async activityPage(userId, { limit, after }) {
+      // One more than asked: a next position only when an older item really exists.
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.userPartition(userId), ":prefix": keys.activitySortPrefix },
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: keys.activity(userId, after.occurredAt, after.activityId) } : {}),
+        }),
+      );
+      const items = Items.slice(0, limit).map(toActivityItem);
+      const last = items.at(-1);
+      return Items.length > limit && last
+        ? { items, next: { occurredAt: last.occurredAt, activityId: last.activityId } }
+        : { items };
+    },
+
+    async accountData(userId) {
+      // Only the item kinds listed here leave the partition; codes and anything added later stay.
+      let profile: UserProfile | undefined;
+      const emails: EmailRecord[] = [];
+      const activity: ActivityItem[] = [];
+      for (const item of await queryUserPartition(db, tableName, userId)) {
+        const sk = String(item.SK);
+        if (sk === keys.profile(userId).SK) profile = toProfile(item);
+        else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
+        else if (sk.startsWith(keys.activitySortPrefix)) activity.push(toActivityItem(item));
+      }
+      // The sort key orders the trail oldest first.
+      return profile ? { profile, emails, activity: activity.reverse() } : undefined;
     },
   };
 }

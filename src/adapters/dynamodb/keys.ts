@@ -18,9 +18,15 @@ export const keys = {
   /** Kills of codes for one address (its send-limit key) and the lock they set. */
   codeKills: (limitKey: string) => ({ PK: `RATELIMIT#codekills#${limitKey}`, SK: "KILLS" }),
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "EVENT" }),
+  /** One change in a user's activity trail; the sort key orders the trail by time (ISO, then id). */
+  activity: (userId: string, occurredAt: string, activityId: string) => ({
+    PK: `USER#${userId}`,
+    SK: `ACTIVITY#${occurredAt}#${activityId}`,
+  }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,
   emailSortPrefix: "EMAIL#",
   codeSortPrefix: "CODE#",
+  activitySortPrefix: "ACTIVITY#",
   outboxPartitionPrefix: "OUTBOX#",
 } as const;

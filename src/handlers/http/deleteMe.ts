@@ -1,5 +1,6 @@
 import { profiles } from "../../composition/factories/dynamo.js";
 import { clock, ids } from "../../composition/factories/system.js";
+import { userActor } from "../../domain/activity.js";
 import { assertRecentSignIn } from "../../domain/caller.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
@@ -8,6 +9,10 @@ import { deleteAccount } from "../../usecases/deleteAccount.js";
 /** DELETE /users/me: soft delete, idempotent; sensitive, so it needs a recent sign-in. */
 export const handler = httpHandler(async (req, services) => {
   assertRecentSignIn(req.caller, services.clock.now());
-  const { deletedAt } = await deleteAccount(services)({ userId: req.caller.userId, correlationId: req.correlationId });
+  const { deletedAt } = await deleteAccount(services)({
+    userId: req.caller.userId,
+    correlationId: req.correlationId,
+    actor: userActor(req.caller.userId),
+  });
   return ok({ message: "Account deleted", deletedAt });
 }, { uses: { profiles, clock, ids } });
