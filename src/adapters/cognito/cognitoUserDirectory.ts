@@ -1,3 +1,6 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as cognito from "@aws-sdk/client-cognito-identity-provider";
 import type { AttributeType } from "@aws-sdk/client-cognito-identity-provider";
 import { logger, traced } from "../../observability.js";
 import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
@@ -22,17 +25,16 @@ export interface CognitoDirectoryConfig {
  */
 export function createCognitoUserDirectory(config: CognitoDirectoryConfig): UserDirectory {
   const local = Boolean(config.cognitoEndpoint);
-  // Loaded on first use: only the Cognito sync consumer and the reconciler talk to the pool.
+  // Created on first use: only the Cognito sync consumer and the reconciler talk to the pool.
   const sdk = lazy(async () => {
-    const cognito = await import("@aws-sdk/client-cognito-identity-provider");
     const client = traced(new cognito.CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) }));
-    return { cognito, client };
+    return { client };
   });
   const UserPoolId = config.userPoolId;
 
   return {
     async getUser(userId) {
-      const { cognito, client } = await sdk();
+      const { client } = await sdk();
       try {
         const user = await client.send(new cognito.AdminGetUserCommand({ UserPoolId, Username: userId }));
         return toDirectoryUser({ ...user, Attributes: user.UserAttributes });
@@ -45,7 +47,7 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     async setEmail(userId, email) {
       // email_verified=true in the same call applies the change at once, even in a pool that keeps
       // email changes pending until verified: we verified the address before it became primary.
-      const { cognito, client } = await sdk();
+      const { client } = await sdk();
       await client.send(
         new cognito.AdminUpdateUserAttributesCommand({
           UserPoolId,
@@ -59,7 +61,7 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     },
 
     async disableAndSignOut(userId) {
-      const { cognito, client } = await sdk();
+      const { client } = await sdk();
       try {
         // Disable first: it blocks new sign-ins and revokes access tokens; the global sign-out
         // then revokes refresh tokens, so no session outlives the account.
@@ -75,12 +77,12 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
     },
 
     async enable(userId) {
-      const { cognito, client } = await sdk();
+      const { client } = await sdk();
       await client.send(new cognito.AdminEnableUserCommand({ UserPoolId, Username: userId }));
     },
 
     async listUsersCreatedSince(since) {
-      const { cognito, client } = await sdk();
+      const { client } = await sdk();
       const found: DirectoryUser[] = [];
       for await (const page of cognito.paginateListUsers({ client, pageSize: 60 }, { UserPoolId })) {
         for (const user of page.Users ?? []) {
@@ -93,7 +95,7 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
   };
 
   async function globalSignOut(userId: string): Promise<void> {
-    const { cognito, client } = await sdk();
+    const { client } = await sdk();
     try {
       await client.send(new cognito.AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
     } catch (error) {

@@ -1,3 +1,6 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as eventBridge from "@aws-sdk/client-eventbridge";
 import type { AppConfig } from "../../composition/config.js";
 import { traced } from "../../observability.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
@@ -8,15 +11,14 @@ import { localEndpoint } from "../localEndpoint.js";
 export function createEventBridgePublisher(
   config: Pick<AppConfig, "region" | "eventBusName" | "eventBridgeEndpoint">,
 ): EventPublisher {
-  // Loaded on the first publish: only the outbox relay publishes.
+  // Created on the first publish: only the outbox relay publishes.
   const sdk = lazy(async () => {
-    const eventBridge = await import("@aws-sdk/client-eventbridge");
     const client = traced(new eventBridge.EventBridgeClient({ region: config.region, ...localEndpoint(config.eventBridgeEndpoint) }));
-    return { eventBridge, client };
+    return { client };
   });
   return {
     async publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]> {
-      const { eventBridge, client } = await sdk();
+      const { client } = await sdk();
       const response = await client.send(
         new eventBridge.PutEventsCommand({
           Entries: entries.map((entry) => ({

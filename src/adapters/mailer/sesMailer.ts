@@ -1,17 +1,19 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as ses from "@aws-sdk/client-sesv2";
 import { traced } from "../../observability.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { lazy } from "../lazy.js";
 
 /** Sends through SES v2. The code appears only in the message body, never in a log line. */
 export function createSesMailer(config: { region: string; mailFrom: string }): Mailer {
-  // Loaded on the first email: most functions never send one.
+  // Created on the first email: most functions never send one.
   const sdk = lazy(async () => {
-    const ses = await import("@aws-sdk/client-sesv2");
-    return { ses, client: traced(new ses.SESv2Client({ region: config.region })) };
+    return { client: traced(new ses.SESv2Client({ region: config.region })) };
   });
   return {
     async send(mail) {
-      const { ses, client } = await sdk();
+      const { client } = await sdk();
       await client.send(
         new ses.SendEmailCommand({
           FromEmailAddress: config.mailFrom,

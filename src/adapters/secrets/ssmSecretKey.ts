@@ -1,3 +1,6 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as ssm from "@aws-sdk/client-ssm";
 import { traced } from "../../observability.js";
 import { localEndpoint } from "../localEndpoint.js";
 
@@ -11,12 +14,11 @@ export interface SsmSecretConfig {
 
 /**
  * The secret in AWS: an SSM SecureString, decrypted by SSM (GetParameter WithDecryption). The
- * client is loaded only when a digest is first needed: functions that never hash do not pay for
- * it, and the caller (createHmacHasher) reads the value once per container.
+ * client is created only when a digest is first needed, and the caller (createHmacHasher) reads
+ * the value once per container.
  */
 export function ssmSecretKey(config: SsmSecretConfig): () => Promise<Uint8Array> {
   return async () => {
-    const ssm = await import("@aws-sdk/client-ssm");
     const client = traced(new ssm.SSMClient({ region: config.region, ...localEndpoint(config.endpoint) }));
     try {
       const { Parameter } = await client.send(new ssm.GetParameterCommand({ Name: config.parameterName, WithDecryption: true }));

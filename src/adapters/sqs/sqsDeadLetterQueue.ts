@@ -1,3 +1,6 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as sqs from "@aws-sdk/client-sqs";
 import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import type { AppConfig } from "../../composition/config.js";
 import { EVENT_SOURCE } from "../../domain/events.js";
@@ -41,17 +44,16 @@ export function deadLetterMessage(entry: DeadLetter, eventBusName: string): Dead
 export function createSqsDeadLetterQueue(
   config: Pick<AppConfig, "region" | "eventBusName" | "sqsEndpoint"> & { queueUrl: string },
 ): DeadLetterQueue {
-  // Loaded on the first dead letter: the relay needs it only when the bus keeps refusing events.
+  // Created on the first dead letter: the relay needs it only when the bus keeps refusing events.
   const sdk = lazy(async () => {
-    const sqs = await import("@aws-sdk/client-sqs");
     const client = traced(new sqs.SQSClient({ region: config.region, ...localEndpoint(config.sqsEndpoint) }));
-    return { sqs, client };
+    return { client };
   });
   return {
     async send(entries) {
       const failed: { eventId: string; reason: string }[] = [];
       if (entries.length === 0) return { failed };
-      const { sqs, client } = await sdk();
+      const { client } = await sdk();
       for (const chunk of chunks(entries)) {
         // Batch entry ids only need to be unique within the request; eventIds may not be.
         const byId = new Map(chunk.map((entry, index) => [String(index), entry]));

@@ -1,3 +1,6 @@
+// A static import: esbuild bundles only the client and commands used here (a dynamic import would
+// bundle every command of the service). Functions that never build this adapter do not bundle it.
+import * as sqs from "@aws-sdk/client-sqs";
 import { traced } from "../../observability.js";
 import type { JobQueue } from "../../ports/jobQueue.js";
 import { lazy } from "../lazy.js";
@@ -12,16 +15,15 @@ export interface SqsQueueConfig {
 }
 
 export function createSqsJobQueue<T extends object>(config: SqsQueueConfig): JobQueue<T> {
-  // Loaded on the first job: only a failed sign-up enqueues one.
+  // Created on the first job: only a failed sign-up enqueues one.
   const sdk = lazy(async () => {
-    const sqs = await import("@aws-sdk/client-sqs");
     const client = traced(new sqs.SQSClient({ region: config.region, ...localEndpoint(config.endpoint) }));
-    return { sqs, client };
+    return { client };
   });
   return {
     async enqueue(message) {
       if (!config.queueUrl) throw new Error("No queue URL configured for this job queue");
-      const { sqs, client } = await sdk();
+      const { client } = await sdk();
       await client.send(new sqs.SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: JSON.stringify(message) }));
     },
   };
