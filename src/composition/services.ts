@@ -1,7 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { IdempotencyStoreFactory } from "../adapters/dynamodb/idempotencyStore.js";
-import type { Actor } from "../domain/activity.js";
-import type { EventContext } from "../domain/events.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import type { EmailStore } from "../ports/emailStore.js";
@@ -23,6 +21,9 @@ import { mailer } from "./factories/mailer.js";
 import { signUpRetryQueue } from "./factories/signUpRetryQueue.js";
 import { clock, ids } from "./factories/system.js";
 import { userDirectory } from "./factories/userDirectory.js";
+
+// Use cases and entry points import only types from this module: a value import would bring
+// createServices, hence every factory and adapter, into their bundles.
 
 /** The dependency graph. Use cases take the slice they need: `Pick<Services, "profiles" | "clock">`. */
 export interface Services {
@@ -89,17 +90,5 @@ export function getServices(): Services {
 
 export { setServices };
 
-/** What createEvent needs, for one request: `actor` is who makes the change (the activity trail). */
-export function eventContext(
-  services: Pick<Services, "config" | "clock" | "ids">,
-  correlationId: string,
-  actor: Actor,
-): EventContext {
-  return {
-    correlationId,
-    environment: services.config.environment,
-    now: services.clock.now().toISOString(),
-    newId: () => services.ids.newId(),
-    actor,
-  };
-}
+/** Kept here for callers that import it from the composition root; use cases import ./eventContext.js. */
+export { eventContext } from "./eventContext.js";

@@ -1,5 +1,5 @@
 import type { Services } from "../composition/services.js";
-import { eventContext } from "../composition/services.js";
+import { eventContext } from "../composition/eventContext.js";
 import { userActor } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import {

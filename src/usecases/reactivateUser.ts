@@ -1,5 +1,5 @@
 import type { Services } from "../composition/services.js";
-import { eventContext } from "../composition/services.js";
+import { eventContext } from "../composition/eventContext.js";
 import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
