@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
-import { EVENT_SOURCE, EVENT_TYPES, eventDetailSchemas } from "../src/domain/events.js";
+import { EVENT_SOURCE, EVENT_TYPES } from "../src/domain/events.js";
+import { eventDetailSchemas } from "../src/domain/eventSchemas.js";
 
 /** Where the committed schemas live: the input of the EventBridge schema registry and of contract tests. */
 export const EVENT_SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "schemas", "events");

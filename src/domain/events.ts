@@ -1,51 +1,25 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Actor } from "./activity.js";
+import type { eventDetailSchemas } from "./eventSchemas.js";
 
 /**
- * Every event the service publishes: its EventBridge detail-type and the zod schema of its detail.
- * The JSON Schemas in schemas/events/ are generated from these (npm run schemas).
+ * Every event the service publishes, by EventBridge detail-type. The zod schema of each detail is
+ * in ./eventSchemas.ts, apart from this module: writing an event needs no zod, so a function that
+ * only writes events does not load it (only the consumers that parse details do).
  */
-const metadata = z.strictObject({
-  correlationId: z.string().min(1),
-  environment: z.string().min(1),
-  timestamp: z.iso.datetime(),
-});
+export const EVENT_TYPES = [
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "user.suspended",
+  "user.reactivated",
+  "email.added",
+  "email.verified",
+  "email.removed",
+  "email.primary.changed",
+] as const;
 
-const envelope = {
-  version: z.literal("1.0"),
-  eventId: z.uuid(),
-  occurredAt: z.iso.datetime(),
-  metadata,
-};
-
-const userId = z.string().min(1);
-const emailId = z.string().min(1);
-const email = z.email();
-
-export const eventDetailSchemas = {
-  "user.created": z.strictObject({ ...envelope, userId, email }),
-  "user.updated": z.strictObject({
-    ...envelope,
-    userId,
-    changedFields: z.array(z.enum(["firstName", "lastName", "phone"])).min(1),
-  }),
-  "user.deleted": z.strictObject({ ...envelope, userId, deletedAt: z.iso.datetime() }),
-  "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().min(1) }),
-  "user.reactivated": z.strictObject({ ...envelope, userId }),
-  "email.added": z.strictObject({ ...envelope, userId, emailId, email }),
-  "email.verified": z.strictObject({ ...envelope, userId, emailId, email }),
-  "email.removed": z.strictObject({ ...envelope, userId, emailId, email }),
-  "email.primary.changed": z.strictObject({
-    ...envelope,
-    userId,
-    emailId,
-    oldEmail: email,
-    newEmail: email,
-  }),
-} as const;
-
-export type EventType = keyof typeof eventDetailSchemas;
-export const EVENT_TYPES = Object.keys(eventDetailSchemas) as EventType[];
+export type EventType = (typeof EVENT_TYPES)[number];
 export type EventDetail<T extends EventType> = z.infer<(typeof eventDetailSchemas)[T]>;
 type EnvelopeKeys = "version" | "eventId" | "occurredAt" | "metadata";
 export type EventPayload<T extends EventType> = Omit<EventDetail<T>, EnvelopeKeys>;

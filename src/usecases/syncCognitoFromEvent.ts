@@ -1,5 +1,5 @@
 import type { Services } from "../composition/services.js";
-import { eventDetailSchemas } from "../domain/events.js";
+import { eventDetailSchemas } from "../domain/eventSchemas.js";
 import type { UserProfile } from "../domain/user.js";
 import { logger } from "../observability.js";
 

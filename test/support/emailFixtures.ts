@@ -1,5 +1,6 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { eventDetailSchemas, type EventType } from "../../src/domain/events.js";
+import type { EventType } from "../../src/domain/events.js";
+import { eventDetailSchemas } from "../../src/domain/eventSchemas.js";
 import { epochSeconds, type Clock } from "../../src/ports/clock.js";
 import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";

@@ -1,5 +1,6 @@
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { eventDetailSchemas, type EventDetail, type EventType } from "../../src/domain/events.js";
+import type { EventDetail, EventType } from "../../src/domain/events.js";
+import { eventDetailSchemas } from "../../src/domain/eventSchemas.js";
 import type { Services } from "../../src/composition/services.js";
 
 export interface StoredEvent {

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { EventType } from "./events.js";
+
+/**
+ * The zod schema of every event's detail, by detail-type (EVENT_TYPES in ./events.ts lists the
+ * same types; `satisfies` keeps the two in step). The JSON Schemas in schemas/events/ are
+ * generated from these (npm run schemas). Imported only where details are parsed.
+ */
+const metadata = z.strictObject({
+  correlationId: z.string().min(1),
+  environment: z.string().min(1),
+  timestamp: z.iso.datetime(),
+});
+
+const envelope = {
+  version: z.literal("1.0"),
+  eventId: z.uuid(),
+  occurredAt: z.iso.datetime(),
+  metadata,
+};
+
+const userId = z.string().min(1);
+const emailId = z.string().min(1);
+const email = z.email();
+
+export const eventDetailSchemas = {
+  "user.created": z.strictObject({ ...envelope, userId, email }),
+  "user.updated": z.strictObject({
+    ...envelope,
+    userId,
+    changedFields: z.array(z.enum(["firstName", "lastName", "phone"])).min(1),
+  }),
+  "user.deleted": z.strictObject({ ...envelope, userId, deletedAt: z.iso.datetime() }),
+  "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().min(1) }),
+  "user.reactivated": z.strictObject({ ...envelope, userId }),
+  "email.added": z.strictObject({ ...envelope, userId, emailId, email }),
+  "email.verified": z.strictObject({ ...envelope, userId, emailId, email }),
+  "email.removed": z.strictObject({ ...envelope, userId, emailId, email }),
+  "email.primary.changed": z.strictObject({
+    ...envelope,
+    userId,
+    emailId,
+    oldEmail: email,
+    newEmail: email,
+  }),
+} as const satisfies Record<EventType, z.ZodType>;
