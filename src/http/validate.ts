@@ -1,9 +1,9 @@
-import type { z } from "zod";
+import { safeParse, type z } from "zod/mini";
 import { ValidationError, type FieldIssue } from "../domain/errors.js";
 
 /** Parses request input with a zod schema; any issue becomes a 400 with one detail per field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = safeParse(schema, input);
   if (result.success) return result.data;
   throw new ValidationError("Request validation failed", result.error.issues.flatMap(toFieldIssues));
 }

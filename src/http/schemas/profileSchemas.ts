@@ -1,35 +1,38 @@
-import { z } from "zod";
 import { MAX_EMAIL_LENGTH } from "../../domain/email.js";
+import { z } from "./zod.js";
 
 const NAME = /^[\p{L}\p{M} '-]{1,100}$/u;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-const personName = z
-  .string()
-  .regex(NAME, { error: "Must be 1-100 letters, spaces, hyphens or apostrophes", abort: true })
-  .refine((value) => value.trim().length > 0, "Must not be blank");
+const personName = z.string().check(
+  z.regex(NAME, { error: "Must be 1-100 letters, spaces, hyphens or apostrophes", abort: true }),
+  z.refine((value) => value.trim().length > 0, "Must not be blank"),
+);
 
 /** PUT /users/me: a partial update; `phone: null` clears the phone. */
 export const updateProfileBody = z
   .strictObject({
-    firstName: personName.optional(),
-    lastName: personName.optional(),
-    phone: z.string().regex(E164, "Must be an E.164 number such as +14155550123").nullable().optional(),
+    firstName: z.optional(personName),
+    lastName: z.optional(personName),
+    phone: z.optional(z.nullable(z.string().check(z.regex(E164, "Must be an E.164 number such as +14155550123")))),
   })
-  .refine((patch) => Object.keys(patch).length > 0, "At least one of firstName, lastName, phone is required");
+  .check(z.refine((patch) => Object.keys(patch).length > 0, "At least one of firstName, lastName, phone is required"));
 
 /** POST /admin/users/{userId}/suspend */
 export const suspendUserBody = z.strictObject({
-  reason: z.string().trim().min(1, "Reason is required").max(500, "At most 500 characters"),
+  reason: z.string().check(z.trim(), z.minLength(1, "Reason is required"), z.maxLength(500, "At most 500 characters")),
 });
 
 /** GET /admin/users?email= */
 export const findUsersQuery = z.object({
-  email: z.string({ error: "Query parameter email is required" }).trim().max(MAX_EMAIL_LENGTH).pipe(z.email("Must be a valid email address")),
+  email: z.pipe(
+    z.string({ error: "Query parameter email is required" }).check(z.trim(), z.maxLength(MAX_EMAIL_LENGTH)),
+    z.email("Must be a valid email address"),
+  ),
 });
 
 /** A path id: present, and short enough to be a key. */
-export const userIdParam = z.object({ userId: z.string().min(1).max(128) });
+export const userIdParam = z.object({ userId: z.string().check(z.minLength(1), z.maxLength(128)) });
 
 /** POST /admin/users/{userId}/reactivate: no body, or an empty object. */
-export const reactivateUserBody = z.strictObject({}).optional();
+export const reactivateUserBody = z.optional(z.strictObject({}));
