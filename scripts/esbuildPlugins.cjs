@@ -4,15 +4,16 @@
 const path = require("node:path");
 
 /**
- * zod re-exports its 60-odd message locales as `z.locales`, and that namespace survives tree
- * shaking (about 300 KB of a 700 KB bundle). The service only uses English, which zod registers
- * by itself; the namespace is replaced by one holding `en` alone.
+ * zod (classic and mini) re-exports its 60-odd message locales as `z.locales`, and that namespace
+ * survives tree shaking (about 300 KB of a 700 KB bundle). The service only uses English, which
+ * classic zod registers by itself (src/http/schemas/zod.ts does it for mini); the namespace is
+ * replaced by one holding `en` alone.
  */
 const zodEnglishOnly = {
   name: "zod-english-only",
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
-      if (!/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)) return undefined;
+      if (!/[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer)) return undefined;
       return { path: path.join(path.dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-locales" };
     });
     build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({

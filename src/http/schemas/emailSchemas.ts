@@ -1,6 +1,7 @@
 import { MAX_EMAIL_LENGTH } from "../../domain/email.js";
 import { NotFoundError } from "../../domain/errors.js";
-import { z } from "./zod.js";
+import * as z from "zod/mini";
+import "./zod.js";
 
 /** An address as clients send it: trimmed, then checked for length and shape. */
 export const emailAddress = z.pipe(

@@ -1,5 +1,6 @@
 import { MAX_EMAIL_LENGTH } from "../../domain/email.js";
-import { z } from "./zod.js";
+import * as z from "zod/mini";
+import "./zod.js";
 
 const NAME = /^[\p{L}\p{M} '-]{1,100}$/u;
 const E164 = /^\+[1-9]\d{1,14}$/;
