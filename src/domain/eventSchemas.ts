@@ -1,14 +1,15 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { EventType } from "./events.js";
 
 /**
  * The zod schema of every event's detail, by detail-type (EVENT_TYPES in ./events.ts lists the
  * same types; `satisfies` keeps the two in step). The JSON Schemas in schemas/events/ are
- * generated from these (npm run schemas). Imported only where details are parsed.
+ * generated from these (npm run schemas). Imported only where details are parsed; zod/mini, so a
+ * parsing function does not load classic zod.
  */
 const metadata = z.strictObject({
-  correlationId: z.string().min(1),
-  environment: z.string().min(1),
+  correlationId: z.string().check(z.minLength(1)),
+  environment: z.string().check(z.minLength(1)),
   timestamp: z.iso.datetime(),
 });
 
@@ -19,8 +20,8 @@ const envelope = {
   metadata,
 };
 
-const userId = z.string().min(1);
-const emailId = z.string().min(1);
+const userId = z.string().check(z.minLength(1));
+const emailId = z.string().check(z.minLength(1));
 const email = z.email();
 
 export const eventDetailSchemas = {
@@ -28,10 +29,10 @@ export const eventDetailSchemas = {
   "user.updated": z.strictObject({
     ...envelope,
     userId,
-    changedFields: z.array(z.enum(["firstName", "lastName", "phone"])).min(1),
+    changedFields: z.array(z.enum(["firstName", "lastName", "phone"])).check(z.minLength(1)),
   }),
   "user.deleted": z.strictObject({ ...envelope, userId, deletedAt: z.iso.datetime() }),
-  "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().min(1) }),
+  "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().check(z.minLength(1)) }),
   "user.reactivated": z.strictObject({ ...envelope, userId }),
   "email.added": z.strictObject({ ...envelope, userId, emailId, email }),
   "email.verified": z.strictObject({ ...envelope, userId, emailId, email }),
@@ -43,4 +44,4 @@ export const eventDetailSchemas = {
     oldEmail: email,
     newEmail: email,
   }),
-} as const satisfies Record<EventType, z.ZodType>;
+} as const satisfies Record<EventType, z.ZodMiniType>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Services } from "../composition/services.js";
 import { systemActor } from "../domain/activity.js";
 import { logger } from "../observability.js";
@@ -11,9 +11,9 @@ import { deleteAccount } from "./deleteAccount.js";
  */
 const selfServiceRecord = z.object({
   eventName: z.enum(["DeleteUser", "VerifyUserAttribute"]),
-  eventID: z.string().min(1),
-  errorCode: z.string().optional(),
-  additionalEventData: z.object({ sub: z.string().min(1) }),
+  eventID: z.string().check(z.minLength(1)),
+  errorCode: z.optional(z.string()),
+  additionalEventData: z.object({ sub: z.string().check(z.minLength(1)) }),
 });
 
 /** The EventBridge event the default bus's rule delivers ("AWS API Call via CloudTrail"). */

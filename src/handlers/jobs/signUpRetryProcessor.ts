@@ -2,7 +2,7 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { composeFrom } from "../../composition/compose.js";
 import { profiles } from "../../composition/factories/dynamo.js";
 import { clock, ids } from "../../composition/factories/system.js";
@@ -10,11 +10,8 @@ import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger } from "../../observability.js";
 import { createUserFromQueuedSignUp } from "../../usecases/createUserFromQueuedSignUp.js";
 
-const signUpJob = z.object({
-  userId: z.string().min(1),
-  email: z.string().min(1),
-  correlationId: z.string().min(1),
-});
+const present = () => z.string().check(z.minLength(1));
+const signUpJob = z.object({ userId: present(), email: present(), correlationId: present() });
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
 const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
