@@ -31,6 +31,16 @@ export class MalformedBodyError extends DomainError {
   }
 }
 
+/**
+ * A restore or revert link that is malformed, unknown, used, replaced, expired or meant for the
+ * other route (400): one message for all, so a token's state cannot be probed.
+ */
+export class InvalidLinkError extends DomainError {
+  constructor() {
+    super("Invalid or expired link");
+  }
+}
+
 /** The body exceeds the size limit (413). */
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number) {

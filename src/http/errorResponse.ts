@@ -33,6 +33,7 @@ const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>
   [E.EmailNotVerifiedError, 400],
   [E.EmailAlreadyVerifiedError, 400],
   [E.InvalidVerificationCodeError, 400],
+  [E.InvalidLinkError, 400],
   [E.UnauthorizedError, 401],
   [E.ForbiddenError, 403],
   [E.AccountNotActiveError, 403],

@@ -23,10 +23,22 @@ export const keys = {
     PK: `USER#${userId}`,
     SK: `ACTIVITY#${occurredAt}#${activityId}`,
   }),
+  /**
+   * A restore or revert link's token, found by the keyed digest of the token the link carries (the
+   * public routes know nothing else). Holds userId, purpose and expiresAt (TTL); never the token.
+   */
+  linkToken: (digest: string) => ({ PK: `LINKTOKEN#${digest}`, SK: "TOKEN" }),
+  /**
+   * The user's live link of one purpose, in the user's partition: names the token item (`tokenPK`,
+   * `tokenSK`), so a newer link of the purpose deletes the older one and a purge erases it.
+   */
+  linkPointer: (userId: string, purpose: string) => ({ PK: `USER#${userId}`, SK: `LINK#${purpose}` }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,
   emailSortPrefix: "EMAIL#",
   codeSortPrefix: "CODE#",
   activitySortPrefix: "ACTIVITY#",
+  linkSortPrefix: "LINK#",
+  linkTokenPartitionPrefix: "LINKTOKEN#",
   outboxPartitionPrefix: "OUTBOX#",
 } as const;
