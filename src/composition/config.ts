@@ -31,6 +31,8 @@ export interface AppConfig {
   codeSecretParameter?: string;
   /** File holding that key on one machine; created on first use (the local stack's .local/). */
   codeSecretFile?: string;
+  /** Days between DELETE /users/me and the account's purge (SPEC 12.1; DELETION_GRACE_DAYS, default 30). */
+  deletionGraceDays: number;
   /** How far back the reconciliation job looks for Cognito users without a profile (hours). */
   reconcileWindowHours?: number;
 }
@@ -54,7 +56,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     reconcileWindowHours: Number(env.RECONCILE_WINDOW_HOURS) || undefined,
+    deletionGraceDays: graceDays(env.DELETION_GRACE_DAYS),
     codeSecretParameter: env.CODE_SECRET_PARAMETER || undefined,
     codeSecretFile: env.CODE_SECRET_FILE || undefined,
   };
+}
+
+/** A non-negative number of days (0: purge at the next run); anything else is the default, 30. */
+function graceDays(value: string | undefined): number {
+  const days = Number(value);
+  return value !== undefined && value.trim() !== "" && Number.isFinite(days) && days >= 0 ? days : 30;
 }

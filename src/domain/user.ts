@@ -15,6 +15,8 @@ export interface UserProfile {
   createdAt: string;
   updatedAt: string;
   deletedAt?: string;
+  /** When a deleted account is erased for good: deletedAt + the grace period (SPEC 12.1). */
+  purgeAt?: string;
   suspendedReason?: string;
 }
 

@@ -8,6 +8,7 @@ import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
 import { userActor } from "../domain/activity.js";
+import { ManualClock } from "../../test/support/emailFixtures.js";
 
 describe("deleteAccount", () => {
   let services: TestServices;
@@ -25,11 +26,30 @@ describe("deleteAccount", () => {
     expect(parseEvent("user.deleted", deletions[0]!)).toMatchObject({ userId, deletedAt, metadata: { correlationId: "corr-del" } });
   });
 
+  it("starts the grace period: purgeAt = deletedAt + DELETION_GRACE_DAYS (30 by default), on the profile and in the answer", async () => {
+    const clock = new ManualClock(new Date("2030-03-01T10:00:00.000Z"));
+    const timed = await createTestServices({ clock });
+    const { userId: id } = await signUpUser(timed);
+    expect(timed.config.deletionGraceDays).toBe(30);
+    const result = await deleteAccount(timed)({ userId: id, correlationId: "c", actor: userActor(id) });
+    expect(result).toEqual({ deletedAt: "2030-03-01T10:00:00.000Z", purgeAt: "2030-03-31T10:00:00.000Z" });
+    expect(await readItem(timed, keys.profile(id))).toMatchObject(result);
+  });
+
+  it("takes the grace period from the configuration", async () => {
+    const clock = new ManualClock(new Date("2030-03-01T10:00:00.000Z"));
+    const timed = await createTestServices({ clock }, { deletionGraceDays: 7 });
+    const { userId: id } = await signUpUser(timed);
+    const { purgeAt } = await deleteAccount(timed)({ userId: id, correlationId: "c", actor: userActor(id) });
+    expect(purgeAt).toBe("2030-03-08T10:00:00.000Z");
+  });
+
   it("is idempotent: a second call returns the first deletedAt and writes nothing", async () => {
     const first = await deleteAccount(services)({ userId, correlationId: "a", actor: userActor(userId) });
     const stored = await readItem(services, keys.profile(userId));
     const second = await deleteAccount(services)({ userId, correlationId: "b", actor: userActor(userId) });
     expect(second).toEqual(first);
+    expect(first.purgeAt > first.deletedAt).toBe(true);
     expect(await readItem(services, keys.profile(userId))).toEqual(stored);
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.deleted")).toHaveLength(1);
   });

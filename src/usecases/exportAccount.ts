@@ -47,6 +47,7 @@ const PROFILE_FIELDS = [
   "createdAt",
   "updatedAt",
   "deletedAt",
+  "purgeAt",
   "suspendedReason",
 ] as const satisfies readonly (keyof UserProfile)[];
 

@@ -184,15 +184,16 @@ describe("profile routes: /users/me", () => {
   });
 
   describe("DELETE", () => {
-    it("soft-deletes with 200 {message, deletedAt}, idempotently, and then refuses writes", async () => {
+    it("soft-deletes with 200 {message, deletedAt, purgeAt}, idempotently, and then refuses writes", async () => {
       const first = await me({ method: "DELETE", headers: { "X-Correlation-Id": "corr-del" } });
       expect(first.statusCode).toBe(200);
-      expect(first.body).toEqual({ message: "Account deleted", deletedAt: expect.any(String) });
-      expect(await stored()).toMatchObject({ status: "deleted", deletedAt: first.body.deletedAt });
+      expect(first.body).toEqual({ message: "Account deleted", deletedAt: expect.any(String), purgeAt: expect.any(String) });
+      expect(Date.parse(String(first.body.purgeAt)) - Date.parse(String(first.body.deletedAt))).toBe(30 * 86_400_000);
+      expect(await stored()).toMatchObject({ status: "deleted", deletedAt: first.body.deletedAt, purgeAt: first.body.purgeAt });
 
       const second = await me({ method: "DELETE" });
       expect(second.statusCode).toBe(200);
-      expect(second.body.deletedAt).toBe(first.body.deletedAt);
+      expect(second.body).toEqual(first.body);
 
       const deletions = (await outboxEvents(services)).filter((e) => e.detailType === "user.deleted");
       expect(deletions).toHaveLength(1);

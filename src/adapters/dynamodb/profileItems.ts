@@ -41,7 +41,7 @@ export function putProfileAtVersion(
   expectedVersion: number,
   options: { requireActive?: boolean } = {},
 ): NamedItem {
-  const fields = ["email", "firstName", "lastName", "phone", "status", "version", "updatedAt", "deletedAt", "suspendedReason"] as const;
+  const fields = ["email", "firstName", "lastName", "phone", "status", "version", "updatedAt", "deletedAt", "purgeAt", "suspendedReason"] as const;
   const sets: string[] = [];
   const removes: string[] = [];
   const values: Record<string, unknown> = { ":expected": expectedVersion };

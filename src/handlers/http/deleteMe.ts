@@ -6,13 +6,13 @@ import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { deleteAccount } from "../../usecases/deleteAccount.js";
 
-/** DELETE /users/me: soft delete, idempotent; sensitive, so it needs a recent sign-in. */
+/** DELETE /users/me: soft delete until purgeAt, idempotent; sensitive, so it needs a recent sign-in. */
 export const handler = httpHandler(async (req, services) => {
   assertRecentSignIn(req.caller, services.clock.now());
-  const { deletedAt } = await deleteAccount(services)({
+  const { deletedAt, purgeAt } = await deleteAccount(services)({
     userId: req.caller.userId,
     correlationId: req.correlationId,
     actor: userActor(req.caller.userId),
   });
-  return ok({ message: "Account deleted", deletedAt });
+  return ok({ message: "Account deleted", deletedAt, purgeAt });
 }, { uses: { profiles, clock, ids } });
