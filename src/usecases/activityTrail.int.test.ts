@@ -15,13 +15,13 @@ import {
   ManualClock,
   scanTable,
   signedUpUser,
-  verifiedEmail,
   type TestUser,
 } from "../../test/support/emailFixtures.js";
 import { outboxEvents as allOutboxEvents, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { addEmail } from "./addEmail.js";
 import { answerCognitoSelfService } from "./answerCognitoSelfService.js";
+import { confirmVerification } from "./confirmVerification.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { reactivateUser } from "./reactivateUser.js";
 import { removeEmail } from "./removeEmail.js";
@@ -61,7 +61,14 @@ describe("the activity trail", () => {
     tick();
     await updateProfile(services)({ userId: alice.userId, patch: { firstName: "Alice" }, correlationId: "c-update" });
     tick();
-    const second = await verifiedEmail(services, alice, "second@example.com");
+    const added = await addedEmail(services, alice, "second@example.com");
+    tick();
+    const second = await confirmVerification(services)({
+      userId: alice.userId,
+      emailId: added.record.emailId,
+      code: added.code,
+      correlationId: "c-confirm",
+    });
     tick();
     await setPrimaryEmail(services)({
       caller: { userId: alice.userId, groups: [], authTime: epochSeconds(clock.now()) },
