@@ -10,7 +10,7 @@ export function corsHeaders(origin: string | undefined, allowedOrigins: readonly
     "Access-Control-Allow-Origin": allowOrigin,
     "Access-Control-Allow-Credentials": allowAll ? "false" : "true",
     "Access-Control-Expose-Headers":
-      "ETag, X-Correlation-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After",
+      "ETag, X-Correlation-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Content-Disposition",
     ...(allowAll ? {} : { Vary: "Origin" }),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -209,6 +209,24 @@ describe("web page walkthrough", () => {
       await page.evaluate("window.scrollTo(0, 0)");
       await page.screenshot({ path: README_IMAGE });
     }
+  });
+
+  it("lists the account's activity, newest first, and downloads the data as a file", async () => {
+    const items = page.getByTestId("activity-item");
+    await expect.poll(async () => items.first().getAttribute("data-type"), WAIT).toBe("email.primary.changed");
+    const types = await items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-type")));
+    expect(types).toEqual(expect.arrayContaining(["email.verified", "email.added", "user.updated", "user.created"]));
+    expect(await page.locator('[data-testid="activity-item"][data-type="user.created"]').getAttribute("data-actor")).toBe("system");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), byTestId("export-download").click()]);
+    expect(download.suggestedFilename()).toBe(`user-export-${userId}.json`);
+    const file = await download.path();
+    const exported = JSON.parse(readFileSync(file, "utf8")) as { profile: { userId: string; email: string }; emails: unknown[]; activity: { type: string }[] };
+    expect(exported.profile).toMatchObject({ userId, email: secondAddress });
+    expect(exported.emails).toHaveLength(2);
+    expect(exported.activity[0]?.type).toBe("email.primary.changed");
+    expect(JSON.stringify(exported)).not.toMatch(/codeHash/);
+    await shot("06b-activity-and-export");
   });
 
   it("signs out", async () => {

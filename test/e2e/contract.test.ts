@@ -190,6 +190,38 @@ describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
     await exchange(409, "POST", `/admin/users/${userId}/reactivate`, { token });
   });
 
+  it("activity and export: pages, cursors, limits, admin view, the download, and their documented errors", async () => {
+    const user = await registerUser();
+    const token = user.accessToken;
+    await exchange(200, "PUT", "/users/me", { token, body: { firstName: "Ada" } });
+    await addVerifiedEmail(user, uniqueEmail("trail"));
+
+    const first = await exchange<{ nextCursor?: string }>(200, "GET", "/users/me/activity?limit=2", { token });
+    const cursor = encodeURIComponent(first.body.nextCursor ?? "");
+    await exchange(200, "GET", `/users/me/activity?limit=100&cursor=${cursor}`, { token });
+    await exchange(200, "GET", "/users/me/activity", { token });
+    for (const limit of ["0", "101", "x"]) {
+      const refused = await exchange(400, "GET", `/users/me/activity?limit=${limit}`, { token });
+      expect(detailsOf(refused)).toEqual([expect.objectContaining({ field: "limit" })]);
+    }
+    const tampered = await exchange(400, "GET", `/users/me/activity?cursor=${cursor.slice(0, -2)}`, { token });
+    expect(tampered.body.message).toBe("Invalid cursor");
+    await exchange(401, "GET", "/users/me/activity");
+
+    const admin = (await makeAdmin(await registerUser())).accessToken;
+    await exchange(200, "GET", `/admin/users/${user.userId}/activity?limit=1`, { token: admin });
+    await exchange(400, "GET", `/admin/users/${user.userId}/activity?limit=500`, { token: admin });
+    await exchange(400, "GET", `/admin/users/${user.userId}/activity?cursor=${cursor}x`, { token: admin });
+    await exchange(403, "GET", `/admin/users/${user.userId}/activity`, { token });
+    await exchange(401, "GET", `/admin/users/${user.userId}/activity`);
+
+    const exported = await exchange(200, "GET", "/users/me/export", { token });
+    expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="user-export-${user.userId}.json"`);
+    await exchange(401, "GET", "/users/me/export");
+    await exchange(200, "DELETE", "/users/me", { token });
+    await exchange(200, "GET", "/users/me/export", { token });
+  });
+
   it("unknown routes and methods get the Error body", async () => {
     const user = await registerUser();
     const unknownPath = await api("GET", "/users/you", { token: user.accessToken });

@@ -132,6 +132,55 @@ describe.skipIf(deployed)("every route over HTTP", () => {
     expect((await api("PUT", "/users/me", { token: target.accessToken, body: { firstName: "Eve" } })).status).toBe(200);
   });
 
+  it("activity: the caller's changes newest first, paged with a signed cursor; the admin's view names the admin", async () => {
+    const user = await registerUser();
+    for (const firstName of ["Ann", "Bea"]) {
+      expect((await api("PUT", "/users/me", { token: user.accessToken, body: { firstName } })).status).toBe(200);
+    }
+    type Page = { items: { type: string; actor: { type: string; userId?: string } }[]; nextCursor?: string };
+    const first = await api<Page>("GET", "/users/me/activity?limit=2", { token: user.accessToken });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((i) => i.type)).toEqual(["user.updated", "user.updated"]);
+    const rest = await api<Page>("GET", `/users/me/activity?limit=2&cursor=${encodeURIComponent(first.body.nextCursor ?? "")}`, {
+      token: user.accessToken,
+    });
+    expect(rest.body.items.map((i) => [i.type, i.actor.type])).toEqual([["user.created", "system"]]);
+    expect(rest.body.nextCursor).toBeUndefined();
+    const tampered = await api("GET", `/users/me/activity?cursor=${encodeURIComponent(`${first.body.nextCursor ?? ""}x`)}`, {
+      token: user.accessToken,
+    });
+    expect(tampered.status).toBe(400);
+    expect(tampered.body.message).toBe("Invalid cursor");
+    expect((await api("GET", "/users/me/activity?limit=0", { token: user.accessToken })).status).toBe(400);
+
+    expect((await api("GET", `/admin/users/${user.userId}/activity`, { token: user.accessToken })).status).toBe(403);
+    const admin = await makeAdmin(await registerUser());
+    await api("POST", `/admin/users/${user.userId}/suspend`, { token: admin.accessToken, body: { reason: "e2e" } });
+    const seen = await api<Page>("GET", `/admin/users/${user.userId}/activity?limit=1`, { token: admin.accessToken });
+    expect(seen.status).toBe(200);
+    expect(seen.body.items).toEqual([expect.objectContaining({ type: "user.suspended", actor: { type: "admin", userId: admin.userId } })]);
+  });
+
+  it("export: the caller's data as an attachment, also after the account is deleted", async () => {
+    const user = await registerUser();
+    const exported = await api<{ profile: { userId: string }; emails: unknown[]; activity: unknown[] }>("GET", "/users/me/export", {
+      token: user.accessToken,
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="user-export-${user.userId}.json"`);
+    expect(exported.body.profile.userId).toBe(user.userId);
+    expect(exported.body.emails).toHaveLength(1);
+    expect(JSON.stringify(exported.body)).not.toMatch(/codeHash|PK|EMAILCLAIM/);
+
+    expect((await api("DELETE", "/users/me", { token: user.accessToken })).status).toBe(200);
+    const after = await api<{ profile: { status: string }; activity: { type: string }[] }>("GET", "/users/me/export", {
+      token: user.accessToken,
+    });
+    expect(after.status).toBe(200);
+    expect(after.body.profile.status).toBe("deleted");
+    expect(after.body.activity[0]?.type).toBe("user.deleted");
+  });
+
   it("DELETE /users/me is a soft delete, idempotent, and later writes are 403", async () => {
     const user = await registerUser();
     const deleted = await api("DELETE", "/users/me", { token: user.accessToken });

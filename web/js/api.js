@@ -80,5 +80,15 @@ export function createApi({ apiUrl, session }) {
     removeEmail: async (emailId) => {
       await send("DELETE", emailPath(emailId));
     },
+    async listActivity(cursor) {
+      const query = new URLSearchParams({ limit: "10", ...(cursor ? { cursor } : {}) });
+      return (await send("GET", `/users/me/activity?${query}`)).data;
+    },
+    /** The export and the file name the API gives it (Content-Disposition, when the browser may read it). */
+    async exportData() {
+      const { data, headers } = await send("GET", "/users/me/export");
+      const match = /filename="([^"]+)"/.exec(headers.get("Content-Disposition") ?? "");
+      return { data, fileName: match?.[1] ?? (data?.profile?.userId ? `user-export-${data.profile.userId}.json` : undefined) };
+    },
   };
 }

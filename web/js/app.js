@@ -1,4 +1,5 @@
 import { setupDeleteAccount } from "./account.js";
+import { createActivityView } from "./activity.js";
 import { createApi } from "./api.js";
 import { setupAuth } from "./auth.js";
 import { createCognito } from "./cognito.js";
@@ -38,11 +39,15 @@ async function main() {
   let panels;
   let userId;
 
+  const activity = createActivityView({ api, userId: () => userId });
+  // Every change shows up in the activity: re-read it after the views re-read theirs.
+  const refreshActivity = () => activity.load().catch(() => undefined);
   const profile = createProfileView({
     api,
     onProfile: (p) => {
       status.textContent = `Signed in as ${p.email}`;
       userId = p.userId;
+      refreshActivity();
     },
   });
   const emails = createEmailsView({
@@ -50,6 +55,7 @@ async function main() {
     onEmails: (list) => {
       accountAddresses = list.map((e) => e.email);
       panels?.refresh();
+      refreshActivity();
     },
     onPrimaryChanged: () => profile.load(),
   });
@@ -75,6 +81,7 @@ async function main() {
     userId = undefined;
     profile.clear();
     emails.clear();
+    activity.clear();
     account.reset();
     show(false);
   }
