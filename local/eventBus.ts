@@ -52,6 +52,11 @@ export interface LocalEventBusOptions {
   /** Deliveries per target before dead-lettering (EventBridge's retry policy, shortened). */
   attempts?: number;
   baseDelayMs?: number;
+  /**
+   * Where a dead letter goes besides the bus's own list: the local stack sends it to the events
+   * DLQ on the local SQS server, as EventBridge sends to a target's dead-letter queue.
+   */
+  onDeadLetter?: (letter: DeadLetter) => Promise<void>;
 }
 
 export interface LocalEventBus {
@@ -90,6 +95,17 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
   const retryDelays = interruptibleDelays();
   let stopped = false;
 
+  const keep = (letter: DeadLetter) => {
+    deadLetters.push(letter);
+    if (!options.onDeadLetter) return;
+    const sending = options.onDeadLetter(letter)
+      .catch((error: unknown) => {
+        process.stderr.write(`${JSON.stringify({ level: "ERROR", message: "dead letter not stored", rule: letter.rule, eventId: letter.event.id, error: String(error) })}\n`);
+      })
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+  };
+
   const toTargetEvent = (entry: BusEntry): TargetEvent => ({
     version: "0",
     id: entry.id ?? randomUUID(),
@@ -115,7 +131,7 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
       if (stopped) break;
       if (attempt < attempts) await retryDelays.wait(baseDelayMs * 2 ** (attempt - 1));
     }
-    deadLetters.push({ event, rule, error: lastError, failedAt: new Date().toISOString() });
+    keep({ event, rule, error: lastError, failedAt: new Date().toISOString() });
   }
 
   return {
@@ -140,7 +156,7 @@ export function createLocalEventBus(options: LocalEventBusOptions = {}): LocalEv
       return () => set.delete(target);
     },
     deadLetter(entry, rule, error) {
-      deadLetters.push({ event: toTargetEvent(entry), rule, error, failedAt: new Date().toISOString() });
+      keep({ event: toTargetEvent(entry), rule, error, failedAt: new Date().toISOString() });
     },
     rules: () => rules,
     events: () => [...log],

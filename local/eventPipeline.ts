@@ -1,11 +1,14 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, EventBridgeEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../src/adapters/dynamodb/outboxStreamRecords.js";
-import { EVENT_SOURCE } from "../src/domain/events.js";
-import type { DeadLetterQueue } from "../src/ports/deadLetterQueue.js";
-import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "./eventBus.js";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { localEndpoint } from "../src/adapters/localEndpoint.js";
+import { createSqsDeadLetterQueue } from "../src/adapters/sqs/sqsDeadLetterQueue.js";
+import { ruleArn, targetDeadLetterMessage } from "./deadLetters.js";
+import { createLocalEventBus, type DeadLetter, type LocalEventBus, type TargetEvent } from "./eventBus.js";
 import { startEventBridgeServer } from "./eventBridgeServer.js";
 import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
 import type { ServerlessFunction } from "./serverlessFunctions.js";
+import type { LocalSqs } from "./sqsServer.js";
 import { fileStreamCheckpoint } from "./streamCheckpoint.js";
 import { createStreamPoller, type StreamPoller } from "./streamPoller.js";
 
@@ -17,26 +20,37 @@ export interface EventPipelineOptions {
   failingTarget?: boolean;
   /** Where the relay keeps its stream position when the table outlives the stack; unset reads from LATEST each start. */
   checkpointFile?: string;
+  /** The local SQS server and its queues: rule targets' dead letters and the relay's failures go there. */
+  sqs: LocalSqs;
+  eventsDlq: string;
+  relayFailures: string;
+  /** The bus's name, for the rule ARNs in dead letters. */
+  eventBusName: string;
   log: (line: string) => void;
 }
 
 export interface EventPipeline {
   bus: LocalEventBus;
   eventBridgeEndpoint: string;
-  /** The relay's dead-letter queue (SQS in AWS): lands in the bus's DLQ, shown at /_local/dlq. */
-  deadLetterQueue: DeadLetterQueue;
   /** Starts reading the table's stream; call once the table exists and the handlers' graph is set. */
   startRelay(dynamoEndpoint: string, tableName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** An outbox entry as the PutEvents entry the relay would have sent for it. */
-const busEntryOf = (entry: { eventId: string; detailType: string; detail: string }) => ({
-  id: entry.eventId,
-  source: EVENT_SOURCE,
-  detailType: entry.detailType,
-  detail: entry.detail,
-});
+/**
+ * A bus's dead letters into a queue on the local SQS server, as EventBridge sends to a target's
+ * dead-letter queue (the events DLQ in Terraform, for every rule): `/_local/dlq` reads them there.
+ */
+export function deadLettersToQueue(options: { sqs: LocalSqs; queue: string; eventBusName: string }) {
+  const client = new SQSClient({ region: options.sqs.region, ...localEndpoint(options.sqs.endpoint) });
+  return {
+    send: async (letter: DeadLetter) => {
+      const arn = ruleArn(options.sqs.region, options.sqs.accountId, options.eventBusName, letter.rule);
+      await client.send(new SendMessageCommand({ QueueUrl: options.sqs.queueUrl(options.queue), ...targetDeadLetterMessage(letter, arn) }));
+    },
+    stop: () => client.destroy(),
+  };
+}
 
 /**
  * Outbox to consumers on one machine: the table's stream -> the real outbox relay -> the local
@@ -44,7 +58,16 @@ const busEntryOf = (entry: { eventId: string; detailType: string; detail: string
  * Cognito-sync consumer, with retries and dead letters.
  */
 export async function startEventPipeline(options: EventPipelineOptions): Promise<EventPipeline> {
-  const bus = createLocalEventBus({ region: options.region });
+  const toDlq = deadLettersToQueue({ sqs: options.sqs, queue: options.eventsDlq, eventBusName: options.eventBusName });
+  const bus = createLocalEventBus({ region: options.region, onDeadLetter: toDlq.send });
+  // The stream's on-failure destination: what the relay itself never got through, kept as the
+  // relay's own dead letters are (redrivable), in the relay-failures queue.
+  const relayFailures = createSqsDeadLetterQueue({
+    region: options.region,
+    eventBusName: options.eventBusName,
+    sqsEndpoint: options.sqs.endpoint,
+    queueUrl: options.sqs.queueUrl(options.relayFailures),
+  });
   const eventBridge = await startEventBridgeServer({ port: options.eventBridgePort, onEvent: (entry) => bus.put(entry) });
   const fn = (name: string) => {
     const found = options.functions.find((f) => f.name === name);
@@ -78,18 +101,10 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     });
   }
 
-  const deadLetterQueue: DeadLetterQueue = {
-    async send(entries) {
-      for (const e of entries) bus.deadLetter(busEntryOf(e), "outbox-relay", `${e.error.code}: ${e.error.message}`);
-      return { failed: [] };
-    },
-  };
-
   let poller: StreamPoller | undefined;
   return {
     bus,
     eventBridgeEndpoint: eventBridge.endpoint,
-    deadLetterQueue,
     async startRelay(dynamoEndpoint, tableName) {
       const relay = fn("outboxRelay");
       poller = createStreamPoller({
@@ -103,8 +118,10 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
           return (await handler(event, lambdaContext(relay.name, 30_000, options.region))) as DynamoDBBatchResponse;
         },
         // The event source mapping's on-failure destination: what the relay never got published.
-        onFailure: ({ records, error }) => {
-          for (const entry of outboxEntriesOf(records).entries) bus.deadLetter(busEntryOf(entry), "outbox-relay", error);
+        onFailure: async ({ records, error }) => {
+          const entries = outboxEntriesOf(records).entries.map((entry) => ({ ...entry, error: { code: "RelayFailed", message: error } }));
+          const { failed } = await relayFailures.send(entries);
+          if (failed.length > 0) options.log(JSON.stringify({ level: "ERROR", message: "relay failures not stored", failed }));
         },
         onError: (error) => options.log(JSON.stringify({ level: "WARN", message: "stream polling failed", error: String(error) })),
       });
@@ -113,6 +130,7 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     async stop() {
       await poller?.stop();
       await bus.stop();
+      toDlq.stop();
       await eventBridge.stop();
     },
   };

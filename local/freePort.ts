@@ -14,7 +14,15 @@ export function freePort(): Promise<number> {
 }
 
 /** Free ports for every engine `npm start` runs, as the environment variables it reads them from. */
-export async function freeStackPorts(): Promise<Record<"PORT" | "DYNAMODB_PORT" | "COGNITO_PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT", string>> {
+export async function freeStackPorts(): Promise<Record<"PORT" | "DYNAMODB_PORT" | "COGNITO_PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT" | "SES_PORT" | "SQS_PORT", string>> {
   const next = async () => String(await freePort());
-  return { PORT: await next(), DYNAMODB_PORT: await next(), COGNITO_PORT: await next(), LAMBDA_PORT: await next(), EVENTBRIDGE_PORT: await next() };
+  return {
+    PORT: await next(),
+    DYNAMODB_PORT: await next(),
+    COGNITO_PORT: await next(),
+    LAMBDA_PORT: await next(),
+    EVENTBRIDGE_PORT: await next(),
+    SES_PORT: await next(),
+    SQS_PORT: await next(),
+  };
 }

@@ -53,6 +53,8 @@ export async function startLambdaInvokeServer(options: {
   region: string;
   /** Extra names for functions, e.g. the Cognito trigger name Cognito puts in its error messages. */
   aliases?: Record<string, string>;
+  /** Wraps each invocation (the stack's local fault switch); runs it as is when unset. */
+  around?: (fn: ServerlessFunction, event: Record<string, unknown>, invoke: () => Promise<unknown>) => Promise<unknown>;
 }): Promise<LambdaInvokeServer> {
   const byName = new Map(options.functions.map((f) => [f.name, f]));
   for (const [alias, name] of Object.entries(options.aliases ?? {})) {
@@ -73,7 +75,8 @@ export async function startLambdaInvokeServer(options: {
       if ("region" in event) Object.assign(event, { region: options.region });
       try {
         const handler = await loadHandler(fn.handler);
-        const result = await handler(event, lambdaContext(fn.name, 5_000, options.region));
+        const invoke = () => handler(event, lambdaContext(fn.name, 5_000, options.region));
+        const result = await (options.around ? options.around(fn, event as Record<string, unknown>, invoke) : invoke());
         send(res, 200, result);
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));

@@ -80,8 +80,42 @@ export function sendError(res: ServerResponse, status: number, error: ErrorReply
  * other failure a 500, all in the server's own error shape; the process keeps running.
  */
 export function listen(handler: Handler, port: number, service: string, options: ListenOptions = {}): Promise<Server> {
+  const server = createServer();
+  guard(server, handler, service, options);
+  return new Promise((resolve, reject) => {
+    const starting = (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(service, port) : error);
+    };
+    server.once("error", starting);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", starting);
+      failLoudly(server, service);
+      resolve(server);
+    });
+  });
+}
+
+/**
+ * A listening server that fails (e.g. cannot accept) leaves the stack half-working: thrown as an
+ * uncaught exception naming the part, which stops the whole stack (start.ts).
+ */
+export function failLoudly(server: Server, service: string): void {
+  server.on("error", (error) => {
+    throw new Error(`${service} failed: ${error.message}`, { cause: error });
+  });
+}
+
+/**
+ * Puts `handler` behind listen's rules on a server (see listen): the Host check, browsers refused
+ * when asked, the size cap, RequestError statuses, and unparsable HTTP answered in the server's
+ * shape. For servers a package creates and starts itself (aws-ses-v2-local): whatever request
+ * listener the server had is replaced, so pass it in as `handler`.
+ */
+export function guard(server: Server, handler: Handler, service: string, options: ListenOptions = {}): void {
   const format = options.errorFormat ?? awsJsonError;
-  const server = createServer((req, res) => {
+  server.removeAllListeners("request");
+  server.removeAllListeners("clientError");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const ownPort = (server.address() as AddressInfo).port;
     if (!isLocalHost(req.headers.host, ownPort)) {
       sendError(res, 403, format(403, `Host ${JSON.stringify(req.headers.host ?? "")} is not this machine: only localhost, 127.0.0.1 and [::1] are answered`));
@@ -118,21 +152,6 @@ export function listen(handler: Handler, port: number, service: string, options:
     const answer = format(status, status === 400 ? "Malformed HTTP request" : (STATUS_CODES[status] ?? "Bad request"));
     const headers = Object.entries({ ...answer.headers, "Content-Length": String(Buffer.byteLength(answer.body)), Connection: "close" });
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join("\r\n")}\r\n\r\n${answer.body}`);
-  });
-  return new Promise((resolve, reject) => {
-    const starting = (error: NodeJS.ErrnoException) => {
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(service, port) : error);
-    };
-    server.once("error", starting);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", starting);
-      // A listening server that fails (e.g. cannot accept) leaves the stack half-working: thrown
-      // as an uncaught exception naming the part, which stops the whole stack (start.ts).
-      server.on("error", (error) => {
-        throw new Error(`${service} failed: ${error.message}`, { cause: error });
-      });
-      resolve(server);
-    });
   });
 }
 

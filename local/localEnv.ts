@@ -8,7 +8,7 @@ const defaults: Record<string, string> = {
   // The SDK clients of the handlers need some credentials; the local engines ignore them.
   AWS_ACCESS_KEY_ID: "local",
   AWS_SECRET_ACCESS_KEY: "local",
-  MAILER: "memory",
+  MAILER: "ses",
   POWERTOOLS_SERVICE_NAME: "user-service",
   POWERTOOLS_METRICS_DISABLED: "true",
   POWERTOOLS_TRACE_ENABLED: "false",

@@ -2,20 +2,25 @@ import "./localEnv.js";
 import { join, resolve } from "node:path";
 import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
-import { memoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
-import type { SignUpJob } from "../src/ports/jobQueue.js";
 import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
+import { listedDeadLetter } from "./deadLetters.js";
+import { FAIL_POST_CONFIRMATION_MARK, startDynamoFaultProxy } from "./dynamoFaults.js";
 import { startDynamoLocal } from "./dynamoLocal.js";
-import { startEventPipeline } from "./eventPipeline.js";
+import { deadLettersToQueue, startEventPipeline } from "./eventPipeline.js";
 import { freePort } from "./freePort.js";
 import { startGateway } from "./gateway/gateway.js";
+import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
 import { startLambdaInvokeServer } from "./lambdaInvokeServer.js";
 import { assertPortsFree } from "./listen.js";
-import { MemoryJobQueue } from "./memoryJobQueue.js";
 import { httpRoutesOf, readServerlessFunctions } from "./serverlessFunctions.js";
+import { startSesServer } from "./sesServer.js";
+import { startSqsEventSource } from "./sqsEventSource.js";
+import { startSqsServer } from "./sqsServer.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -34,6 +39,11 @@ export interface StackOptions {
   /** A target on the user-events rule that always fails (also LOCAL_FAILING_TARGET=1), to see the DLQ. */
   failingTarget?: boolean;
   /**
+   * The local fault switch (also LOCAL_FAULTS=1): a PostConfirmation for an address containing
+   * "fail-postconfirmation" cannot write the profile, so the sign-up goes through the retry queue.
+   */
+  faults?: boolean;
+  /**
    * A part died on its own (DynamoDB Local's Java exited): the stack has stopped every other part
    * and says which one died, in one line; stderr when unset.
    */
@@ -48,8 +58,26 @@ export interface Stack {
   tableName: string;
   userPoolId: string;
   clientId: string;
+  sesEndpoint: string;
+  sqsEndpoint: string;
   stop(): Promise<void>;
 }
+
+/** Terraform's queues (terraform/queues.tf), named as there for the stage. */
+export function queueNames(stage: string) {
+  const prefix = `${stage}-user-service`;
+  return {
+    eventsDlq: `${prefix}-dlq`,
+    relayFailures: `${prefix}-relay-failures`,
+    signUpRetry: `${prefix}-signup-retry`,
+    signUpRetryDlq: `${prefix}-signup-retry-dlq`,
+  };
+}
+/** Terraform's maxReceiveCount; the visibility timeout is 180 s there, short here so a retry is seen within seconds. */
+const SIGN_UP_RETRY_MAX_RECEIVES = 5;
+const SIGN_UP_RETRY_VISIBILITY_SECONDS = 5;
+/** serverless.yml's batchSize for signUpRetryProcessor's queue. */
+const SIGN_UP_RETRY_BATCH_SIZE = 10;
 
 async function portFor(envName: string, fixed: number, free: boolean): Promise<number> {
   const configured = Number(process.env[envName]);
@@ -78,6 +106,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const lambdaPort = await portFor("LAMBDA_PORT", 9001, free);
     const cognitoPort = await portFor("COGNITO_PORT", 9229, free);
     const eventBridgePort = await portFor("EVENTBRIDGE_PORT", 4010, free);
+    const sesPort = await portFor("SES_PORT", 8005, free);
+    const sqsPort = await portFor("SQS_PORT", 9324, free);
     // Before anything starts: a taken port is one clear line, not a Java stack trace.
     await assertPortsFree({
       "API gateway (PORT)": gatewayPort,
@@ -85,6 +115,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "Lambda invoke server (LAMBDA_PORT)": lambdaPort,
       "cognito-local (COGNITO_PORT)": cognitoPort,
       "EventBridge endpoint (EVENTBRIDGE_PORT)": eventBridgePort,
+      "SES endpoint (SES_PORT)": sesPort,
+      "SQS endpoint (SQS_PORT)": sqsPort,
     });
     const apiUrl = `http://localhost:${gatewayPort}`;
 
@@ -100,7 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       environment: "local",
       region,
       dynamoEndpoint: dynamo.endpoint,
-      mailer: "memory",
+      mailer: "ses",
       // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the data.
       codeSecretFile: join(dataDir, "code-secret"),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
@@ -110,25 +142,73 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     raw.destroy();
     progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);
 
+    progress("starting the SES and SQS endpoints…");
+    const ses = await startSesServer({ port: sesPort });
+    stoppers.push(ses.stop);
+    const queues = queueNames(config.environment);
+    const arn = (name: string) => `arn:aws:sqs:${region}:000000000000:${name}`;
+    const sqs = await startSqsServer({
+      port: sqsPort,
+      region,
+      queues: [
+        { QueueName: queues.eventsDlq },
+        { QueueName: queues.relayFailures },
+        { QueueName: queues.signUpRetryDlq },
+        {
+          QueueName: queues.signUpRetry,
+          Attributes: {
+            VisibilityTimeout: SIGN_UP_RETRY_VISIBILITY_SECONDS,
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(queues.signUpRetryDlq), maxReceiveCount: SIGN_UP_RETRY_MAX_RECEIVES }),
+          },
+        },
+      ],
+    });
+    stoppers.push(sqs.stop);
+    progress(`SES endpoint ready on ${ses.endpoint} (mail viewer at /), SQS endpoint on ${sqs.endpoint} (${Object.values(queues).join(", ")})`);
+
+    // The local fault switch: the handlers reach DynamoDB Local through a proxy that can refuse writes.
+    const faults = options.faults ?? process.env.LOCAL_FAULTS === "1";
+    const faultProxy = faults ? await startDynamoFaultProxy({ target: dynamo.endpoint }) : undefined;
+    if (faultProxy) stoppers.push(faultProxy.stop);
+
     const functions = readServerlessFunctions(ROOT);
     // cognito-local names the function in trigger errors ("<name> failed with error ..."), where
     // Cognito names the trigger: invoking by the trigger's name gives Cognito's exact message.
     const triggerFunctions: Record<string, string> = { PreSignUp: "preSignUp", PostConfirmation: "postConfirmation" };
-    const lambda = await startLambdaInvokeServer({ port: lambdaPort, functions, region, aliases: triggerFunctions });
+    const lambda = await startLambdaInvokeServer({
+      port: lambdaPort,
+      functions,
+      region,
+      aliases: triggerFunctions,
+      ...(faultProxy
+        ? {
+            around: (fn, event, invoke) => {
+              const email = (event.request as { userAttributes?: { email?: string } } | undefined)?.userAttributes?.email ?? "";
+              const marked = fn.name === "postConfirmation" && email.toLowerCase().includes(FAIL_POST_CONFIRMATION_MARK);
+              return marked ? faultProxy.failingMarkedWrites(invoke) : invoke();
+            },
+          }
+        : {}),
+    });
     stoppers.push(lambda.stop);
 
     const log = options.requestLog ?? ((line: string) => process.stdout.write(`${line}\n`));
     // The account's default bus: the CloudTrail records of a user's own DeleteUser and
     // VerifyUserAttribute reach the cognitoSelfService function through it, as in AWS.
-    const defaultBus = createDefaultBus({ region, functions, log });
-    stoppers.push(() => defaultBus.stop());
+    const defaultBusDlq = deadLettersToQueue({ sqs, queue: queues.eventsDlq, eventBusName: "default" });
+    const defaultBus = createDefaultBus({ region, functions, log, onDeadLetter: defaultBusDlq.send });
+    stoppers.push(async () => {
+      await defaultBus.stop();
+      defaultBusDlq.stop();
+    });
 
     progress("waiting for cognito-local…");
     const triggers = Object.fromEntries(Object.keys(triggerFunctions).map((trigger) => [trigger, trigger]));
     const cognito = await startCognitoLocal({
       port: cognitoPort,
       dataDir: join(dataDir, "cognito"),
-      mailer: memoryMailbox,
+      // Sign-up codes go through the same SES adapter as the service's own mails: one mailbox.
+      mailer: createSesMailer({ region, mailFrom: config.mailFrom, sesEndpoint: ses.endpoint }),
       lambdaEndpoint: lambda.endpoint,
       triggers,
       region,
@@ -142,39 +222,57 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       functions,
       failingTarget: options.failingTarget ?? process.env.LOCAL_FAILING_TARGET === "1",
+      sqs,
+      eventsDlq: queues.eventsDlq,
+      relayFailures: queues.relayFailures,
+      eventBusName: config.eventBusName,
       // Kept data keeps its stream position: outbox items written while the stack was down are published.
       ...(options.persist === false ? {} : { checkpointFile: join(dataDir, "stream-checkpoint.json") }),
       log,
     });
     stoppers.push(pipeline.stop);
 
-    // Handlers build their graph from the environment on first use; both routes lead to the same graph.
+    // Handlers build their graph from the environment on first use, as in Lambda: everything they
+    // reach (table, pool, bus, SES, queues) is a local server named here, nothing is shared in process.
     Object.assign(process.env, {
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      DYNAMODB_ENDPOINT: faultProxy?.endpoint ?? dynamo.endpoint,
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,
       COGNITO_USER_POOL_ID: cognito.userPoolId,
       COGNITO_CLIENT_ID: cognito.clientId,
       EVENTBRIDGE_ENDPOINT: pipeline.eventBridgeEndpoint,
+      EVENT_BUS_NAME: config.eventBusName,
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
       CODE_SECRET_FILE: config.codeSecretFile,
+      MAILER: "ses",
+      SES_ENDPOINT: ses.endpoint,
+      SQS_ENDPOINT: sqs.endpoint,
+      SIGNUP_RETRY_QUEUE_URL: sqs.queueUrl(queues.signUpRetry),
+      EVENTS_DLQ_URL: sqs.queueUrl(queues.eventsDlq),
     });
-    const services = createServices(
-      {
-        ...config,
-        cognitoEndpoint: cognito.endpoint,
-        userPoolId: cognito.userPoolId,
-        appClientId: cognito.clientId,
-        eventBridgeEndpoint: pipeline.eventBridgeEndpoint,
-      },
-      {
-        mailer: memoryMailbox,
-        signUpRetryQueue: new MemoryJobQueue<SignUpJob>("sign-up-retry"),
-        deadLetterQueue: pipeline.deadLetterQueue,
-      },
-    );
-    setServices(services);
+
+    // A process may run several stacks in turn (tests), and an entry point keeps the graph it built
+    // first, as a Lambda container does: a graph built from this stack's environment, installed,
+    // stands for fresh containers. It holds nothing but what the environment names.
+    setServices(createServices(configFromEnv()));
     stoppers.push(async () => void setServices(undefined));
+
+    // Lambda's event source mapping for the sign-up retry queue: the real processor drains it.
+    const processor = functions.find((f) => f.name === "signUpRetryProcessor");
+    if (!processor) throw new Error("serverless.yml has no function signUpRetryProcessor");
+    const retries = startSqsEventSource({
+      endpoint: sqs.endpoint,
+      region,
+      queueUrl: sqs.queueUrl(queues.signUpRetry),
+      queueArn: arn(queues.signUpRetry),
+      batchSize: SIGN_UP_RETRY_BATCH_SIZE,
+      invoke: async (event: SQSEvent) => {
+        const handler = await loadHandler(processor.handler);
+        return (await handler(event, lambdaContext(processor.name, 30_000, region))) as SQSBatchResponse;
+      },
+      log,
+    });
+    stoppers.push(retries.stop);
     await pipeline.startRelay(dynamo.endpoint, config.tableName);
     progress(`event pipeline ready: stream -> outbox relay -> PutEvents ${pipeline.eventBridgeEndpoint} -> bus rules ${pipeline.bus.rules().map((r) => r.name).join(", ")}`);
 
@@ -188,10 +286,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webRoot: join(ROOT, "web"),
       openApiFile: join(ROOT, "docs", "openapi.yaml"),
       local: {
-        config: () => ({ apiUrl, cognitoEndpoint: cognito.endpoint, region, userPoolId: cognito.userPoolId, clientId: cognito.clientId }),
-        mailbox: memoryMailbox,
+        config: () => ({
+          apiUrl,
+          cognitoEndpoint: cognito.endpoint,
+          region,
+          userPoolId: cognito.userPoolId,
+          clientId: cognito.clientId,
+          sesEndpoint: ses.endpoint,
+          sqsEndpoint: sqs.endpoint,
+        }),
+        mailbox: () => ses.messages(),
         events: () => pipeline.bus.events(),
-        dlq: () => [...pipeline.bus.dlq().messages, ...defaultBus.dlq().messages],
+        dlq: async () => {
+          const read = async (queue: string) => (await sqs.browse(queue)).flatMap((m) => listedDeadLetter(m, queue, region, sqs.accountId) ?? []);
+          const letters = [...(await read(queues.eventsDlq)), ...(await read(queues.relayFailures))];
+          return letters.sort((a, b) => a.failedAt.localeCompare(b.failedAt));
+        },
+        queues: async () => ({
+          queues: Object.values(queues).map((name) => ({ name, url: sqs.queueUrl(name) })),
+          signUpRetryDeadLetters: (await sqs.browse(queues.signUpRetryDlq)).map((m) => ({ messageId: m.MessageId, body: m.Body })),
+          deliveries: retries.deliveries(),
+        }),
       },
       log,
     });
@@ -205,6 +320,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tableName: config.tableName,
       userPoolId: cognito.userPoolId,
       clientId: cognito.clientId,
+      sesEndpoint: ses.endpoint,
+      sqsEndpoint: sqs.endpoint,
       stop,
     };
   } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventBridgeEvent } from "aws-lambda";
-import { createLocalEventBus, type BusEntry, type BusRule, type LocalEventBus } from "../eventBus.js";
+import { createLocalEventBus, type BusEntry, type BusRule, type DeadLetter, type LocalEventBus } from "../eventBus.js";
 import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
 import type { ServerlessFunction } from "../serverlessFunctions.js";
 
@@ -57,6 +57,8 @@ export function cloudTrailEntry(call: CloudTrailCall): BusEntry {
 
 export interface DefaultBusOptions {
   region: string;
+  /** Where the rule's target dead letters go (the events DLQ on the local SQS server, as Terraform's target DLQ). */
+  onDeadLetter?: (letter: DeadLetter) => Promise<void>;
   functions: ServerlessFunction[];
   log: (line: string) => void;
 }
@@ -68,7 +70,7 @@ export interface DefaultBusOptions {
  */
 export function createDefaultBus(options: DefaultBusOptions): LocalEventBus {
   const rule = cognitoSelfServiceRule();
-  const bus = createLocalEventBus({ rules: [rule], region: options.region });
+  const bus = createLocalEventBus({ rules: [rule], region: options.region, ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}) });
   const fn = options.functions.find((f) => f.name === "cognitoSelfService");
   if (!fn) throw new Error("serverless.yml has no function cognitoSelfService");
   bus.addTarget(rule.name, async (event) => {

@@ -32,7 +32,7 @@ export interface CognitoLocalOptions {
   port: number;
   /** Folder for pools, clients and users; kept between runs. */
   dataDir: string;
-  /** Where sign-up codes go: the local mailbox. */
+  /** Where sign-up codes go: the SESv2 adapter on the local SES server (the stack), a test mailbox. */
   mailer: Mailer;
   /** The Lambda-Invoke endpoint that runs our triggers, and the function name per trigger. */
   lambdaEndpoint?: string;

@@ -9,8 +9,9 @@ const SUBJECTS: Partial<Record<Source, string>> = {
 };
 
 /**
- * cognito-local's message service, delivering into the local mailbox instead of the console: the
- * sign-up confirmation code lands where the web page and the tests read every other code.
+ * cognito-local's message service, delivering through a mailer instead of the console: the local
+ * stack gives it the SESv2 adapter pointed at the local SES server, so the sign-up confirmation
+ * code lands in the same mailbox as every other code the service sends.
  */
 export function mailboxMessages(mailer: Mailer): Messages {
   return {

@@ -87,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return gatewayError(400, "Malformed request URL");
     }
 
-    const local = localEndpoint(method, url, options.local);
+    const local = await localEndpoint(method, url, options.local);
     if (local) return json(local.statusCode, local.body);
 
     const found = lookup(method, url.pathname);

@@ -22,8 +22,11 @@ export interface AppConfig {
   signUpRetryQueueUrl?: string;
   /** Where the relay sends events that still fail after retries. */
   eventsDlqUrl?: string;
+  /** A local SQS server (local-aws-sqs: the local stack); unset in AWS. */
   sqsEndpoint?: string;
-  /** "ses" in AWS; "memory" for tests and the local stack. */
+  /** A local SESv2 server (aws-ses-v2-local: the local stack and the tests); unset in AWS. */
+  sesEndpoint?: string;
+  /** "ses" in AWS, the local stack and the integration tests (a local SES server); "memory" only for unit tests and the benchmark. */
   mailer: "ses" | "memory";
   mailFrom: string;
   allowedOrigins: string[];
@@ -52,6 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signUpRetryQueueUrl: env.SIGNUP_RETRY_QUEUE_URL || undefined,
     eventsDlqUrl: env.EVENTS_DLQ_URL || undefined,
     sqsEndpoint: env.SQS_ENDPOINT || undefined,
+    sesEndpoint: env.SES_ENDPOINT || undefined,
     mailer: env.MAILER === "ses" ? "ses" : "memory",
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),

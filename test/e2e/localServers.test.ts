@@ -8,16 +8,18 @@ import { spawnStack, type SpawnedStack } from "./spawnedStack.js";
  * each answers a malformed request with a 4xx in its own error shape and keeps running, and none
  * answers a Host other than this machine's (DNS rebinding).
  */
-type Server = "gateway" | "lambda" | "eventBridge" | "cognito";
+type Server = "gateway" | "lambda" | "eventBridge" | "cognito" | "ses" | "sqs";
 
-const PORT_VARIABLE: Record<Server, "PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT" | "COGNITO_PORT"> = {
+const PORT_VARIABLE: Record<Server, "PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT" | "COGNITO_PORT" | "SES_PORT" | "SQS_PORT"> = {
   gateway: "PORT",
   lambda: "LAMBDA_PORT",
   eventBridge: "EVENTBRIDGE_PORT",
   cognito: "COGNITO_PORT",
+  ses: "SES_PORT",
+  sqs: "SQS_PORT",
 };
 
-/** Each server's own error shape: the service's error body, Lambda's, or AWS JSON 1.1's. */
+/** Each server's own error shape: the service's error body, Lambda's, SESv2's (REST JSON), or AWS JSON's. */
 function expectErrorShape(server: Server, reply: RawReply) {
   const body: unknown = JSON.parse(reply.body);
   expect(reply.headers["content-type"]).toMatch(/json/);
@@ -26,6 +28,9 @@ function expectErrorShape(server: Server, reply: RawReply) {
   } else if (server === "lambda") {
     expect(body).toEqual({ Type: "User", message: expect.any(String) });
     expect(reply.headers["x-amzn-errortype"]).toEqual(expect.any(String));
+  } else if (server === "ses") {
+    // aws-ses-v2-local's own refusals add a `detail`; ours name the error in x-amzn-ErrorType.
+    expect(body).toMatchObject({ message: expect.any(String) });
   } else {
     expect(body).toEqual({ __type: expect.any(String), message: expect.any(String) });
   }
@@ -33,16 +38,20 @@ function expectErrorShape(server: Server, reply: RawReply) {
 
 const INVOKE = "/2015-03-31/functions/preSignUp/invocations";
 /** Where each server reads a body: a real route, so a refusal is about the request, not the path. */
-const BODY_PATH: Record<Server, string> = { gateway: "/users/me/emails", lambda: INVOKE, eventBridge: "/", cognito: "/" };
+const BODY_PATH: Record<Server, string> = { gateway: "/users/me/emails", lambda: INVOKE, eventBridge: "/", cognito: "/", ses: "/v2/email/outbound-emails", sqs: "/" };
 const json11 = { "Content-Type": "application/x-amz-json-1.1" };
 const putEvents = { ...json11, "X-Amz-Target": "AWSEvents.PutEvents" };
 const cognitoTarget = (name: string) => ({ ...json11, "X-Amz-Target": `AWSCognitoIdentityProviderService.${name}` });
+const sesJson = { "Content-Type": "application/json", Authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/ses/aws4_request" };
+const sqsTarget = (name: string) => ({ "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": `AmazonSQS.${name}` });
 /** A real operation's headers, so a refusal is about the body. */
 const BODY_HEADERS: Record<Server, Record<string, string>> = {
   gateway: { "Content-Type": "application/json" },
   lambda: {},
   eventBridge: putEvents,
   cognito: cognitoTarget("SignUp"),
+  ses: sesJson,
+  sqs: sqsTarget("SendMessage"),
 };
 
 /** A request each server must refuse; `host` is this machine's, with the server's port. */
@@ -80,6 +89,17 @@ const garbage: Garbage[] = [
   ["cognito", "the wrong content type", (host) => requestWithBody("POST", "/", host, "{}", { ...cognitoTarget("SignUp"), "Content-Type": "text/plain" }), 400],
   ["cognito", "an operation Cognito does not have", (host) => requestWithBody("POST", "/", host, "{}", cognitoTarget("Nope")), 400],
   ["cognito", "an unknown path", (host) => requestHead("GET", "/nope", host), 404],
+  ["ses", "bad JSON to SendEmail", (host) => requestWithBody("POST", "/v2/email/outbound-emails", host, "{bad", sesJson), 400],
+  ["ses", "SendEmail without content", (host) => requestWithBody("POST", "/v2/email/outbound-emails", host, "{}", sesJson), 400],
+  ["ses", "SES v1 with an Action it would leave hanging", (host) => requestWithBody("POST", "/", host, "Action=Nope", { "Content-Type": "application/x-www-form-urlencoded", Authorization: "AWS x" }), 400],
+  ["ses", "a bad since on the store API", (host) => requestHead("GET", "/store?since=x", host), 400],
+  ["ses", "an .eml of no mail", (host) => requestHead("GET", "/get-emlContent?messageId=nope", host), 404],
+  ["ses", "an unknown path", (host) => requestHead("GET", "/nope", host), 404],
+  ["sqs", "no operation header", (host) => requestWithBody("POST", "/", host, "{}", { "Content-Type": "application/x-amz-json-1.0" }), 400],
+  ["sqs", "the Query protocol", (host) => requestWithBody("POST", "/", host, "Action=ListQueues", { "Content-Type": "application/x-www-form-urlencoded" }), 400],
+  ["sqs", "bad JSON", (host) => requestWithBody("POST", "/", host, "{bad", sqsTarget("SendMessage")), 400],
+  ["sqs", "an operation SQS does not have", (host) => requestWithBody("POST", "/", host, "{}", sqsTarget("Nope")), 400],
+  ["sqs", "a queue that does not exist", (host) => requestWithBody("POST", "/", host, '{"QueueUrl":"http://x/000000000000/nope","MessageBody":"m"}', sqsTarget("SendMessage")), 400],
 ];
 
 describe.skipIf(Boolean(process.env.API_URL))("every local server, reached from outside", () => {
@@ -150,7 +170,7 @@ describe.skipIf(Boolean(process.env.API_URL))("every local server, reached from 
   it.each(Object.keys(PORT_VARIABLE) as Server[])("%s: a foreign Host is 403 in its error shape", async (server) => {
     for (const host of ["evil.example", `evil.example:${portOf(server)}`, `localhost.evil.example:${portOf(server)}`, `localhost:${Number(portOf(server)) + 1}`]) {
       const path = server === "gateway" ? "/_local/mailbox" : "/";
-      const reply = await rawHttp(portOf(server), requestHead(server === "lambda" || server === "gateway" ? "GET" : "POST", path, host));
+      const reply = await rawHttp(portOf(server), requestHead(server === "lambda" || server === "gateway" || server === "ses" ? "GET" : "POST", path, host));
       expect(reply?.status, host).toBe(403);
       expectErrorShape(server, reply as RawReply);
     }
@@ -163,10 +183,11 @@ describe.skipIf(Boolean(process.env.API_URL))("every local server, reached from 
     }
   });
 
-  it.each(["lambda", "eventBridge"] as const)("%s: a request from a browser page (Origin) is 403: only SDKs call it", async (server) => {
+  it.each(["lambda", "eventBridge", "sqs", "ses"] as const)("%s: a request from another page (Origin) is 403: only SDKs (and SES's own viewer) call it", async (server) => {
     const host = `127.0.0.1:${portOf(server)}`;
-    const path = server === "lambda" ? INVOKE : "/";
-    const reply = await rawHttp(portOf(server), requestWithBody("POST", path, host, "{}", { ...putEvents, Origin: "https://evil.example" }));
+    const path = server === "lambda" ? INVOKE : server === "ses" ? "/clear-store" : "/";
+    const headers = server === "sqs" ? sqsTarget("ListQueues") : server === "ses" ? sesJson : putEvents;
+    const reply = await rawHttp(portOf(server), requestWithBody("POST", path, host, "{}", { ...headers, Origin: "https://evil.example" }));
     expect(reply?.status).toBe(403);
     expectErrorShape(server, reply as RawReply);
   });

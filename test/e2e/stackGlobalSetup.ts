@@ -14,7 +14,8 @@ declare module "vitest" {
 /**
  * The stack under test: API_URL when given (a running local stack, or a deployed stage), else one
  * started here on free ports with throwaway data, with a target that always fails so the
- * dead-letter path can be seen. Detection runs here, in the main process, where AWS_REGION is still
+ * dead-letter path can be seen, and the fault switch on so the sign-up fallback through the retry
+ * queue can be run. Detection runs here, in the main process, where AWS_REGION is still
  * the caller's (the project's `env` sets its own for the workers).
  */
 export default async function setup(project: TestProject) {
@@ -27,7 +28,7 @@ export default async function setup(project: TestProject) {
   }
   const { startStack } = await import("../../local/stack.js");
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-e2e-"));
-  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, failingTarget: true });
+  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, failingTarget: true, faults: true });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("target", { kind: "local" });
   return async () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
 import { CLIENT_SETTINGS } from "../../local/cognito/poolSettings.js";
 import { freePort } from "../../local/freePort.js";
-import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
+import { SesTestMailbox } from "../support/sesMailbox.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 
 const PASSWORD = "Correct-Horse-1";
@@ -114,7 +114,7 @@ describe("a kept local data folder", () => {
   it("gets the client's attribute permissions on the next start, whatever they were", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "cognito-attributes-"));
     const start = async () =>
-      startCognitoLocal({ port: await freePort(), dataDir, mailer: new MemoryMailbox(), region: "us-east-1" });
+      startCognitoLocal({ port: await freePort(), dataDir, mailer: await SesTestMailbox.create(), region: "us-east-1" });
     const describeClient = async (endpoint: string, userPoolId: string, clientId: string, change?: string[]) => {
       const client = new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
       try {

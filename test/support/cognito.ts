@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { freePort } from "../../local/freePort.js";
 import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
-import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
+import { SesTestMailbox } from "./sesMailbox.js";
 
 export interface TestCognito {
   endpoint: string;
@@ -34,7 +34,7 @@ export interface TestCognito {
  */
 export async function startTestCognito(): Promise<TestCognito> {
   const dataDir = mkdtempSync(join(tmpdir(), "cognito-local-"));
-  const mailbox = new MemoryMailbox();
+  const mailbox = await SesTestMailbox.create();
   const cognito = await startCognitoLocal({ port: await freePort(), dataDir, mailer: mailbox, region: "us-east-1" });
   const client = new CognitoIdentityProviderClient({
     endpoint: cognito.endpoint,

@@ -2,13 +2,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
-import { MemoryMailbox } from "../../src/adapters/mailer/memoryMailbox.js";
 import { createHmacHasher } from "../../src/adapters/secrets/hmacHasher.js";
 import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
 import { createServices, setServices, type ServiceOverrides, type Services } from "../../src/composition/services.js";
+import { SesTestMailbox } from "./sesMailbox.js";
 
 export interface TestServices extends Services {
-  mailbox: MemoryMailbox;
+  /** What the graph mailed, as the file's local SES server received it (SESv2 over HTTP). */
+  mailbox: SesTestMailbox;
 }
 
 /**
@@ -21,7 +22,7 @@ export async function createTestServices(overrides: ServiceOverrides = {}, confi
   const raw = createDynamoClient({ region: "us-east-1", endpoint });
   await ensureTable(raw, tableName);
   raw.destroy();
-  const mailbox = new MemoryMailbox();
+  const mailbox = await SesTestMailbox.create();
   const services = createServices(
     { ...configFromEnv(), dynamoEndpoint: endpoint, tableName, environment: "test", ...config },
     // Each test graph has a code secret of its own, as each deployment does.

@@ -27,7 +27,8 @@ export function startPanels({ addresses, userId }) {
     const boxes = await Promise.all(
       watched.map((to) => getJson(`/_local/mailbox?to=${encodeURIComponent(to)}`).then((box) => box.messages)),
     );
-    const messages = boxes.flat().sort((a, b) => b.sentAt.localeCompare(a.sentAt));
+    // Newest first. SES stores whole seconds: within one, each box's own order (newest last) decides.
+    const messages = boxes.flatMap((box) => [...box].reverse()).sort((a, b) => b.sentAt.localeCompare(a.sentAt));
     const snapshot = JSON.stringify([watched, messages]);
     if (snapshot === lastMail) return;
     lastMail = snapshot;

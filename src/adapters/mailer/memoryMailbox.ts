@@ -5,8 +5,9 @@ export interface StoredMail extends OutgoingMail {
 }
 
 /**
- * The in-process mailer for tests and the local stack: keeps every message in memory.
- * No local SES engine exists, so this is the adapter boundary the README names.
+ * An in-process mailer that keeps every message in memory: only for unit tests and the in-process
+ * benchmark (MAILER unset). The local stack and the integration tests send through the SESv2
+ * adapter to a local SES server (aws-ses-v2-local) instead.
  */
 export class MemoryMailbox implements Mailer {
   private readonly messages: StoredMail[] = [];

@@ -4,12 +4,16 @@ import * as ses from "@aws-sdk/client-sesv2";
 import { traced } from "../../observability.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { lazy } from "../lazy.js";
+import { localEndpoint } from "../localEndpoint.js";
 
-/** Sends through SES v2. The code appears only in the message body, never in a log line. */
-export function createSesMailer(config: { region: string; mailFrom: string }): Mailer {
+/**
+ * Sends through SES v2. The code appears only in the message body, never in a log line.
+ * `sesEndpoint` points it at a local SESv2 server (aws-ses-v2-local: the local stack and the tests).
+ */
+export function createSesMailer(config: { region: string; mailFrom: string; sesEndpoint?: string | undefined }): Mailer {
   // Created on the first email: most functions never send one.
   const sdk = lazy(async () => {
-    return { client: traced(new ses.SESv2Client({ region: config.region })) };
+    return { client: traced(new ses.SESv2Client({ region: config.region, ...localEndpoint(config.sesEndpoint) })) };
   });
   return {
     async send(mail) {

@@ -2,8 +2,10 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { startSqsServer } from "../../../local/sqsServer.js";
 import type { DeadLetter } from "../../ports/deadLetterQueue.js";
 import { createSqsDeadLetterQueue, type DeadLetterMessage } from "./sqsDeadLetterQueue.js";
+import { createSqsJobQueue } from "./sqsJobQueue.js";
 
 interface BatchRequest {
   QueueUrl: string;
@@ -13,8 +15,9 @@ interface BatchRequest {
 type Answer = (entry: BatchRequest["Entries"][number]) => "ok" | "refuse" | "omit";
 
 /**
- * No local SQS engine exists, so this server speaks just enough of SQS's JSON protocol
- * (SendMessageBatch, with the body MD5s the SDK checks) to test the adapter over the wire.
+ * Answers SQS never gives on demand (entries listed as Failed, or left out of the answer, a failed
+ * request): a stub speaking just enough of SQS's JSON protocol (SendMessageBatch, with the body
+ * MD5s the SDK checks). The happy paths run against the local SQS server (local-aws-sqs) below.
  */
 async function fakeSqs(answer: Answer = () => "ok", status = 200) {
   const requests: BatchRequest[] = [];
@@ -49,7 +52,8 @@ async function fakeSqs(answer: Answer = () => "ok", status = 200) {
 
 let running: Server | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => running?.close(resolve));
+  const server = running;
+  if (server) await new Promise((resolve) => server.close(resolve));
   running = undefined;
 });
 
@@ -100,5 +104,34 @@ describe("SQS dead-letter queue adapter", () => {
   it("throws when the request fails as a whole", async () => {
     const { queue } = await fakeSqs(() => "ok", 400);
     await expect(queue.send(letters(2))).rejects.toThrow(/queue does not exist/);
+  });
+});
+
+describe("SQS adapters against the local SQS server (local-aws-sqs, JSON protocol)", () => {
+  it("the dead-letter queue stores every letter, batched, and each message reads back as the PutEvents entry plus the error", async () => {
+    const sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-dlq" }] });
+    try {
+      const queue = createSqsDeadLetterQueue({ region: "us-east-1", eventBusName: "test-user-service", sqsEndpoint: sqs.endpoint, queueUrl: sqs.queueUrl("test-dlq") });
+      const input = letters(23);
+      expect(await queue.send(input)).toEqual({ failed: [] });
+      const stored = (await sqs.browse("test-dlq")).map((m) => JSON.parse(m.Body ?? "{}") as DeadLetterMessage);
+      expect(stored.map((m) => (JSON.parse(m.Detail) as { eventId: string }).eventId).sort()).toEqual(input.map((e) => e.eventId).sort());
+      expect(stored[0]).toMatchObject({ EventBusName: "test-user-service", Source: "user-service", ErrorCode: "InternalFailure" });
+    } finally {
+      await sqs.stop();
+    }
+  });
+
+  it("the job queue sends the job as JSON; a queue that does not exist fails loudly", async () => {
+    const sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-jobs" }] });
+    try {
+      const jobs = createSqsJobQueue<{ userId: string }>({ region: "us-east-1", endpoint: sqs.endpoint, queueUrl: sqs.queueUrl("test-jobs") });
+      await jobs.enqueue({ userId: "u-1" });
+      expect((await sqs.browse("test-jobs")).map((m) => JSON.parse(m.Body ?? "{}") as unknown)).toEqual([{ userId: "u-1" }]);
+      const missing = createSqsJobQueue({ region: "us-east-1", endpoint: sqs.endpoint, queueUrl: sqs.queueUrl("nope") });
+      await expect(missing.enqueue({ userId: "u-2" })).rejects.toThrow(/does not exist/);
+    } finally {
+      await sqs.stop();
+    }
   });
 });
