@@ -2,8 +2,17 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { asList, readTemplate, resourcesOfType, type CfnTemplate, type IamStatement } from "./support/template.js";
 import { readTerraform, resource, type TerraformConfig } from "./support/terraform.js";
 
-/** The functions that hash verification codes: the only ones that may read the code secret. */
-const CODE_FUNCTIONS = ["AddEmailLambdaFunction", "SendVerificationLambdaFunction", "ConfirmVerificationLambdaFunction"];
+/**
+ * The functions that take keyed digests: the three that hash verification codes and the two that
+ * sign activity cursors. The only ones that may read the code secret.
+ */
+const CODE_FUNCTIONS = [
+  "AddEmailLambdaFunction",
+  "SendVerificationLambdaFunction",
+  "ConfirmVerificationLambdaFunction",
+  "GetMyActivityLambdaFunction",
+  "AdminGetUserActivityLambdaFunction",
+];
 const PARAMETER = "/user-service/ci/code-secret";
 
 let template: CfnTemplate;
