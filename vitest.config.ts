@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
 const quietEnv = {
@@ -26,9 +27,10 @@ export default defineConfig({
         test: {
           name: "int",
           include: ["src/**/*.int.test.ts", "test/int/**/*.test.ts"],
-          globalSetup: ["test/support/dynamoGlobalSetup.ts"],
-          setupFiles: ["test/support/intSetup.ts"],
-          env: quietEnv,
+          // recordCalls and attributeHandlers: the AWS calls of each function, for the iam project.
+          globalSetup: ["test/iam/recordCalls.ts", "test/support/dynamoGlobalSetup.ts"],
+          setupFiles: ["test/support/intSetup.ts", "test/iam/attributeHandlers.ts"],
+          env: { ...quietEnv, AWS_CALL_RECORD_DIR: resolve(process.env.AWS_CALL_RECORDS_ROOT ?? resolve(import.meta.dirname, "test-results/aws-calls"), "int") },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -47,10 +49,22 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          globalSetup: ["test/e2e/stackGlobalSetup.ts"],
+          globalSetup: ["test/iam/recordCalls.ts", "test/e2e/stackGlobalSetup.ts"],
           env: quietEnv,
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Run after int and e2e (npm run test:all runs it as a second step): evaluates the AWS
+        // calls they recorded against each function's role in the packaged template.
+        test: {
+          name: "iam",
+          include: ["test/iam/**/*.test.ts"],
+          globalSetup: ["test/infra/support/packageGlobalSetup.ts"],
+          env: quietEnv,
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
+import { runAsFunction } from "../src/adapters/awsCallRecorder.js";
 import type { HandlerRef } from "./serverlessFunctions.js";
 
 export type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
@@ -25,7 +26,10 @@ export function loadHandler(ref: HandlerRef): Promise<LambdaEntry> {
       const module = (await import(pathToFileURL(ref.file).href)) as Record<string, unknown>;
       const fn = module[ref.exportName];
       if (typeof fn !== "function") throw new HandlerMissingError(ref);
-      return fn as LambdaEntry;
+      const handler = fn as LambdaEntry;
+      // Every caller passes lambdaContext(<serverless.yml function name>): AWS calls made during
+      // the invocation are that function's (the IAM evidence test reads them).
+      return (event, context) => runAsFunction(context.functionName, () => handler(event, context));
     })();
     entry.catch(() => loaded.delete(key));
     loaded.set(key, entry);

@@ -1,5 +1,5 @@
 # The permissions boundary every role of the stage's stack carries (serverless.yml
-# provider.iam.role.permissionsBoundary). A role's effective permissions are the intersection of its
+# custom.functionRoleBoundary, on each function's role). A role's effective permissions are the intersection of its
 # own policies and this, so whatever the deploy role writes into a function role (it may write only
 # while this boundary is attached: github_oidc.tf), the function can reach no more than the
 # service's own resources of this stage: no IAM, no STS, no other stage, no other service's data.

@@ -51,8 +51,8 @@ resource "aws_iam_role" "github_deploy" {
 locals {
   stack_name     = "${local.service}-${var.stage}"
   region_account = "${var.region}:${local.account_id}"
-  # The stack's roles: Serverless names its role "<service>-<stage>-<region>-lambdaRole", and
-  # CloudFormation names unnamed roles "<stack>-<logical id>-<suffix>".
+  # The stack's roles: one per function (scripts/functionRoles.cjs), unnamed, so CloudFormation
+  # names each "<stack>-<logical id>-<suffix>".
   function_roles_arn = "arn:${local.partition}:iam::${local.account_id}:role/${local.service}-${var.stage}-*"
 }
 

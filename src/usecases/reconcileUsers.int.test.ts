@@ -51,7 +51,9 @@ describe("reconcileUsers against cognito-local and DynamoDB Local", () => {
   });
 
   it("creates the missing profile of a confirmed user, and only that one", async () => {
-    const report = await reconcileUsers(services)({ correlationId });
+    // Through the scheduled handler: its writes are the function's (the IAM evidence test, test/iam/).
+    setServices(services);
+    const report = await handler({ id: correlationId, "detail-type": "Scheduled Event" } as ScheduledEvent, { awsRequestId: "req-1" } as Context);
 
     expect(report).toEqual({ scanned: 2, created: 1, alreadyPresent: 1, failed: 0 });
     const withEmails = await services.profiles.getWithEmails(orphanId);

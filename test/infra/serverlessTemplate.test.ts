@@ -244,21 +244,26 @@ describe("event sources", () => {
   });
 });
 
-describe("the functions' IAM role", () => {
-  const statements = (): IamStatement[] => {
-    const [, role] = resourcesOfType(template, "AWS::IAM::Role")[0] ?? [];
-    const policies = (role?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: IamStatement[] } }[];
-    return policies.flatMap((p) => p.PolicyDocument.Statement);
-  };
-  // AWS grants X-Ray writes only on "*"; Lambda log streams have generated names under our groups.
+describe("the functions' IAM roles", () => {
+  const roles = () => resourcesOfType(template, "AWS::IAM::Role");
+  const statementsOf = (role: { Properties?: Record<string, unknown> }): IamStatement[] =>
+    ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: IamStatement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+  const statements = (): IamStatement[] => roles().flatMap(([, role]) => statementsOf(role));
+  // AWS grants X-Ray writes only on "*"; Lambda log streams have generated names under the function's group.
   const xrayOnly = (s: IamStatement) => asList(s.Action).every((a) => a.startsWith("xray:"));
-  const ownLogStreams = (resource: unknown) =>
-    /log-group:\/aws\/lambda\/user-service-ci\*?:\*(:\*)?$/.test(JSON.stringify(resource).replace(/"\}$/, ""));
+  const ownLogStreams = (resource: unknown, fn: string) =>
+    JSON.stringify(resource).endsWith(`log-group:/aws/lambda/user-service-ci-${fn}:*"}`);
+
+  it("one per function, each its own (scripts/functionRoles.cjs), and no shared role", () => {
+    const roleIds = functions.map((fn) => (lambdaOf(fn.name)?.Properties?.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0]);
+    expect(new Set(roleIds).size).toBe(functions.length);
+    expect(roles().map(([id]) => id).sort()).toEqual([...roleIds].sort());
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
 
   it("every role carries the stage's permissions boundary (the deploy role may change no role without it)", () => {
-    const roles = resourcesOfType(template, "AWS::IAM::Role");
-    expect(roles.length).toBeGreaterThan(0);
-    for (const [id, role] of roles) {
+    expect(roles().length).toBeGreaterThan(0);
+    for (const [id, role] of roles()) {
       expect(role.Properties?.PermissionsBoundary, id).toEqual({
         "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/ci-user-service-function-boundary",
       });
@@ -272,25 +277,27 @@ describe("the functions' IAM role", () => {
     }
   });
 
-  it("scopes every resource: '*' only for X-Ray, '*' inside an ARN only for this service's log streams", () => {
-    for (const statement of statements()) {
-      for (const resource of asList(statement.Resource)) {
-        if (resource === "*") {
-          expect(xrayOnly(statement), JSON.stringify(statement)).toBe(true);
-          continue;
+  it("scopes every resource: '*' only for X-Ray, '*' inside an ARN only for the function's own log streams", () => {
+    for (const fn of functions) {
+      const roleId = (lambdaOf(fn.name)?.Properties?.Role as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0] ?? "";
+      for (const statement of statementsOf(template.Resources[roleId] ?? {})) {
+        for (const resource of asList(statement.Resource)) {
+          if (resource === "*") {
+            expect(xrayOnly(statement), JSON.stringify(statement)).toBe(true);
+            continue;
+          }
+          if (JSON.stringify(resource).includes("*")) expect(ownLogStreams(resource, fn.name), `${fn.name}: ${JSON.stringify(resource)}`).toBe(true);
         }
-        if (JSON.stringify(resource).includes("*")) expect(ownLogStreams(resource), JSON.stringify(resource)).toBe(true);
       }
     }
   });
 
-  it("reaches the table and GSI1, the bus, the queues, the pool and SES", () => {
+  it("reach the table and GSI1, the bus, the queues, the pool and SES, and the stream for the relay", () => {
     const resources = JSON.stringify(statements());
-    for (const ref of ["TableArn", "EventBusArn", "EventsDlqArn", "UserPoolArn", "SesIdentityArn", "TableStreamArn"]) {
+    for (const ref of ["TableArn", "EventBusArn", "EventsDlqArn", "UserPoolArn", "SesIdentityArn", "TableStreamArn", "RelayFailureQueueArn"]) {
       expect(resources).toContain(`"Ref":"${ref}"`);
     }
     expect(resources).toContain("${TableArn}/index/GSI1");
-    const cognito = statements().find((s) => s.Sid === "CognitoUsers");
-    expect(asList(cognito?.Action ?? [])).toContain("cognito-idp:ListUsers");
+    expect(resources).toContain("ci-user-service-signup-retry");
   });
 });
