@@ -10,7 +10,12 @@ import { asList, readTemplate, resourcePath, resourcesOfType, type CfnTemplate, 
 const ROOT = resolve(import.meta.dirname, "../..");
 const functions = readServerlessFunctions(ROOT);
 const SCOPE = "aws.cognito.signin.user.admin";
-const MAX_BUNDLE_BYTES = 500 * 1024;
+/**
+ * A guard against a runaway bundle, not the cold-start budget (npm run bench:cold measures that):
+ * with its SDK clients bundled, the largest function (addEmail: DynamoDB, SES, SSM, idempotency)
+ * is about 800 KB minified. test/infra/bundles.test.ts checks what each bundle holds.
+ */
+const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 let template: CfnTemplate;
 beforeAll(() => {
@@ -38,7 +43,7 @@ describe("every function in serverless.yml", () => {
     expect(resourcesOfType(template, "AWS::Lambda::Function")).toHaveLength(functions.length);
   });
 
-  it("ships a minified ESM bundle under 500 KB, without the SDK the runtime provides", () => {
+  it("ships one minified ESM bundle under 1 MB, its SDK clients inside (no node_modules)", () => {
     for (const fn of functions) {
       const zip = join(inject("packageDir"), `${fn.name}.zip`);
       const entries = zipEntries(readFileSync(zip));
