@@ -83,7 +83,8 @@ function claimsOf(token: string | undefined): { client_id?: string; sub?: string
 
 /**
  * cognito-local's router with the gaps users hit closed, so the local pool behaves like Cognito:
- * the password policy, disabled users, Cognito's sign-in errors, global sign-out, the app client's
+ * the password policy, disabled users, Cognito's sign-in errors, global sign-out, the admin password
+ * reset, the app client's
  * write attributes (and which lists Cognito accepts), and the CloudTrail records of DeleteUser and
  * VerifyUserAttribute (the service answers those calls from them).
  */
@@ -164,6 +165,29 @@ export function closeGaps(router: Router, services: CognitoServices, options: Cl
     return {};
   };
 
+  /**
+   * AdminResetUserPassword, which cognito-local lacks, as Cognito does it: the password stops
+   * working (status RESET_REQUIRED: sign-in answers PasswordResetRequiredException), and a reset
+   * code goes to the verified email as ForgotPassword's does, for ConfirmForgotPassword to use.
+   */
+  const resetUserPassword = async (ctx: Context, req: Request) => {
+    const pool = await poolOf(ctx, req);
+    const user = req.Username ? await pool.getUserByUsername(ctx, req.Username) : null;
+    if (!user) throw new CognitoError("UserNotFoundException", "User does not exist.");
+    const attribute = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;
+    const email = attribute("email");
+    const code = services.otp();
+    if (email && attribute("email_verified") === "true") {
+      await services.messages.deliver(ctx, "ForgotPassword", null, pool.options.Id, user, code, undefined, {
+        AttributeName: "email",
+        DeliveryMedium: "EMAIL",
+        Destination: email,
+      });
+    }
+    await pool.saveUser(ctx, { ...user, UserStatus: "RESET_REQUIRED", ConfirmationCode: code, UserLastModifiedDate: services.clock.get() });
+    return {};
+  };
+
   const initiateAuth = (original: Route): Route => async (ctx, req: Request) => {
     const pool = await poolOf(ctx, req);
     const client = await services.cognito.getAppClient(ctx, req.ClientId ?? "");
@@ -186,6 +210,7 @@ export function closeGaps(router: Router, services: CognitoServices, options: Cl
 
   return (target) => {
     if (target === "AdminUserGlobalSignOut") return (ctx, req: Request) => signOutEverywhere(ctx, req, req.Username);
+    if (target === "AdminResetUserPassword") return (ctx, req: Request) => resetUserPassword(ctx, req);
     if (target === "GlobalSignOut") {
       return (ctx, req: Request) => signOutEverywhere(ctx, req, claimsOf(req.AccessToken).sub);
     }

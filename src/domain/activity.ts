@@ -56,10 +56,11 @@ const DETAILS: DetailsOf = {
   "user.deleted": ({ deletedAt }) => ({ deletedAt }),
   "user.suspended": ({ reason }) => ({ reason }),
   "user.reactivated": () => ({}),
+  "user.restored": () => ({}),
   "email.added": ({ emailId, email }) => ({ emailId, email }),
   "email.verified": ({ emailId, email }) => ({ emailId, email }),
   "email.removed": ({ emailId, email }) => ({ emailId, email }),
-  "email.primary.changed": ({ emailId, oldEmail, newEmail }) => ({ emailId, oldEmail, newEmail }),
+  "email.primary.changed": ({ emailId, oldEmail, newEmail, reason }) => ({ emailId, oldEmail, newEmail, ...(reason ? { reason } : {}) }),
 };
 
 /** The activity an event leaves in its user's trail, written in the event's own transaction. */

@@ -34,6 +34,7 @@ export const eventDetailSchemas = {
   "user.deleted": z.strictObject({ ...envelope, userId, deletedAt: z.iso.datetime() }),
   "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().check(z.minLength(1)) }),
   "user.reactivated": z.strictObject({ ...envelope, userId }),
+  "user.restored": z.strictObject({ ...envelope, userId }),
   "email.added": z.strictObject({ ...envelope, userId, emailId, email }),
   "email.verified": z.strictObject({ ...envelope, userId, emailId, email }),
   "email.removed": z.strictObject({ ...envelope, userId, emailId, email }),
@@ -43,5 +44,7 @@ export const eventDetailSchemas = {
     emailId,
     oldEmail: email,
     newEmail: email,
+    // "revert": POST /account/revert undid a change from the old address's link (SPEC 12.3).
+    reason: z.optional(z.enum(["change", "revert"])),
   }),
 } as const satisfies Record<EventType, z.ZodMiniType>;

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   "user.deleted",
   "user.suspended",
   "user.reactivated",
+  "user.restored",
   "email.added",
   "email.verified",
   "email.removed",

@@ -23,6 +23,13 @@ export interface UserDirectory {
   /** Blocks sign-in and revokes the user's sessions. A user already gone from the pool is a no-op. */
   disableAndSignOut(userId: string): Promise<void>;
   enable(userId: string): Promise<void>;
+  /** Revokes every refresh token of the user (AdminUserGlobalSignOut); the user stays enabled. */
+  signOutEverywhere(userId: string): Promise<void>;
+  /**
+   * The current password stops working (AdminResetUserPassword): Cognito mails a reset code to the
+   * user's verified email, and sign-in fails until the user sets a new password with it.
+   */
+  requirePasswordReset(userId: string): Promise<void>;
   /**
    * Users created at or after `since`. Cognito's ListUsers cannot filter on creation date and
    * does not promise an order, so this reads every page of the pool and filters here: the cost

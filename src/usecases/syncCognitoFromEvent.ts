@@ -10,7 +10,7 @@ export interface IncomingEvent {
 }
 
 export type SyncOutcome =
-  | { action: "setEmail" | "disable" | "enable"; userId: string }
+  | { action: "setEmail" | "revertEmail" | "disable" | "enable"; userId: string }
   | { action: "skipped"; userId?: string; reason: "unhandled-type" | "no-profile" | "stale" };
 
 /**
@@ -42,7 +42,7 @@ export const syncCognitoFromEvent =
 
 interface Plan {
   userId: string;
-  action: "setEmail" | "disable" | "enable";
+  action: "setEmail" | "revertEmail" | "disable" | "enable";
   stillCurrent(profile: UserProfile): boolean;
   apply(): Promise<void>;
 }
@@ -51,7 +51,23 @@ interface Plan {
 function planFor(event: IncomingEvent, directory: Services["userDirectory"]): Plan | undefined {
   switch (event["detail-type"]) {
     case "email.primary.changed": {
-      const { userId, newEmail } = eventDetailSchemas["email.primary.changed"].parse(event.detail);
+      const { userId, newEmail, reason } = eventDetailSchemas["email.primary.changed"].parse(event.detail);
+      if (reason === "revert") {
+        // SPEC 12.3: the restored address becomes the sign-in name first, so the reset code goes
+        // there; then every session (the one who changed it included) ends, and the password
+        // must be reset. Each step is idempotent; a retry of the event repeats them harmlessly
+        // (a repeated reset mails one more code and keeps the reset required).
+        return {
+          userId,
+          action: "revertEmail",
+          stillCurrent: (profile) => profile.email === newEmail,
+          apply: async () => {
+            await directory.setEmail(userId, newEmail);
+            await directory.signOutEverywhere(userId);
+            await directory.requirePasswordReset(userId);
+          },
+        };
+      }
       return {
         userId,
         action: "setEmail",
@@ -67,8 +83,9 @@ function planFor(event: IncomingEvent, directory: Services["userDirectory"]): Pl
       const { userId } = eventDetailSchemas["user.deleted"].parse(event.detail);
       return disablePlan(userId, "deleted", directory);
     }
-    case "user.reactivated": {
-      const { userId } = eventDetailSchemas["user.reactivated"].parse(event.detail);
+    case "user.reactivated":
+    case "user.restored": {
+      const { userId } = eventDetailSchemas[event["detail-type"]].parse(event.detail);
       return {
         userId,
         action: "enable",

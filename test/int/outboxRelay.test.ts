@@ -77,6 +77,7 @@ function sampleEvent(services: TestServices, type: EventType, i: number): Domain
     "user.deleted": { userId, deletedAt: ctx.now },
     "user.suspended": { userId, reason: "abuse report" },
     "user.reactivated": { userId },
+    "user.restored": { userId },
     "email.added": { userId, emailId: `e-${i}`, email },
     "email.verified": { userId, emailId: `e-${i}`, email },
     "email.removed": { userId, emailId: `e-${i}`, email },

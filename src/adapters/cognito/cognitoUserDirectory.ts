@@ -81,6 +81,15 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
       await client.send(new cognito.AdminEnableUserCommand({ UserPoolId, Username: userId }));
     },
 
+    async signOutEverywhere(userId) {
+      await globalSignOut(userId);
+    },
+
+    async requirePasswordReset(userId) {
+      const { client } = await sdk();
+      await client.send(new cognito.AdminResetUserPasswordCommand({ UserPoolId, Username: userId }));
+    },
+
     async listUsersCreatedSince(since) {
       const { client } = await sdk();
       const found: DirectoryUser[] = [];
