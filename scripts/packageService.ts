@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,9 +33,11 @@ export interface PackageResult {
 export function packageService(options: { stage: string; outputDir?: string; timeoutMs?: number }): Promise<PackageResult> {
   const outputDir = options.outputDir ?? mkdtempSync(join(tmpdir(), "user-service-package-"));
   const osls = join(ROOT, "node_modules", "osls", "bin", "serverless.js");
+  // serverless-esbuild's work folder, one per run (serverless.yml custom.esbuild.outputWorkFolder).
+  const workFolder = join(".esbuild", `package-${basename(outputDir)}`);
   const child = spawn(process.execPath, [osls, "package", "--stage", options.stage, "--package", outputDir], {
     cwd: ROOT,
-    env: { ...process.env, ...OFFLINE_AWS_ENV },
+    env: { ...process.env, ...OFFLINE_AWS_ENV, ESBUILD_WORK_FOLDER: workFolder },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -57,6 +59,7 @@ export function packageService(options: { stage: string; outputDir?: string; tim
     child.on("exit", (code) => {
       clearTimeout(timer);
       clearTimeout(failed);
+      rmSync(join(ROOT, workFolder), { recursive: true, force: true });
       if (code === 0) resolvePromise({ outputDir, log });
       else reject(new Error(`osls package exited with ${code}:\n${log}`));
     });
