@@ -1,7 +1,8 @@
 /**
- * Runs `load` on first call and hands every later caller the same promise. Adapters load their AWS
- * SDK client through it: a function that never sends an email or a queue message does not pay for
- * that client at cold start, and concurrent first calls still share one client. A failed load is
+ * Runs `load` on first call and hands every later caller the same promise. Adapters create their
+ * AWS SDK client through it: an invocation that never sends an email or a queue message does not
+ * build that client, and concurrent first calls still share one client. (Whether a function bundles
+ * a client at all is decided by its composition: src/composition/factories/.) A failed load is
  * forgotten, so the next call tries again.
  */
 export function lazy<T>(load: () => Promise<T>): () => Promise<T> {

@@ -9,6 +9,8 @@ export type Factories = { [K in Exclude<keyof Services, "config">]?: Factory<K> 
 export type SliceOf<F extends Factories> = Pick<Services, "config"> & { [K in keyof F & keyof Services]: Services[K] };
 
 let installed: Services | undefined;
+/** Bumped by setServices: slices built from the environment before it are built again. */
+let generation = 0;
 
 /**
  * Installs a whole graph (`createServices`) for every entry point of this process: the local stack
@@ -18,6 +20,7 @@ let installed: Services | undefined;
 export function setServices(services: Services | undefined): Services | undefined {
   const previous = installed;
   installed = services;
+  generation += 1;
   return previous;
 }
 
@@ -36,9 +39,11 @@ export function installedServices(): Services | undefined {
  */
 export function composeFrom<F extends Factories>(factories: F): () => SliceOf<F> {
   let built: SliceOf<F> | undefined;
+  let builtIn = -1;
   return () => {
     if (installed) return installed;
-    if (!built) {
+    if (!built || builtIn !== generation) {
+      builtIn = generation;
       const config = configFromEnv();
       const members: Record<string, unknown> = { config };
       for (const [name, factory] of Object.entries(factories) as [string, Factory<keyof Services>][]) {
