@@ -22,12 +22,30 @@ resource "aws_dynamodb_table" "user_service" {
     name = "GSI1SK"
     type = "S"
   }
+  attribute {
+    name = "GSI2PK"
+    type = "S"
+  }
+  attribute {
+    name = "GSI2SK"
+    type = "S"
+  }
 
   global_secondary_index {
     name            = "GSI1"
     hash_key        = "GSI1PK"
     range_key       = "GSI1SK"
     projection_type = "ALL"
+  }
+
+  # Sparse: only suspended and deleted profiles carry GSI2PK (STATUS#suspended|deleted); GSI2SK is
+  # purgeAt for deleted ones (the purge job reads the due ones), updatedAt for suspended ones.
+  global_secondary_index {
+    name               = "GSI2"
+    hash_key           = "GSI2PK"
+    range_key          = "GSI2SK"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["userId", "email", "status", "updatedAt", "purgeAt"]
   }
 
   # The outbox relay reads new items from the stream.

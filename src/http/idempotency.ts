@@ -4,6 +4,7 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
+import { keys } from "../adapters/dynamodb/keys.js";
 import { IdempotencyInProgressError, IdempotencyKeyMismatchError, ValidationError } from "../domain/errors.js";
 import type { Services } from "../composition/services.js";
 import type { Route } from "./httpHandler.js";
@@ -51,7 +52,7 @@ export function idempotent<S extends Pick<Services, "idempotencyStore">>(routeNa
       // Stored as JSON: a round trip drops undefined fields DynamoDB cannot hold.
       async (_call: IdempotentCall): Promise<HttpResult> => JSON.parse(JSON.stringify(await route(req, services))),
       {
-        persistenceStore: services.idempotencyStore(`IDEMPOTENCY#${req.caller.userId}`),
+        persistenceStore: services.idempotencyStore(keys.idempotencyPartition(req.caller.userId)),
         config,
         keyPrefix: routeName,
       },

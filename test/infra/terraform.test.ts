@@ -27,6 +27,7 @@ describe("the table", () => {
         hash_key: index.KeySchema?.find((k) => k.KeyType === "HASH")?.AttributeName,
         range_key: index.KeySchema?.find((k) => k.KeyType === "RANGE")?.AttributeName,
         projection_type: index.Projection?.ProjectionType,
+        ...(index.Projection?.NonKeyAttributes ? { non_key_attributes: index.Projection.NonKeyAttributes } : {}),
       })),
     );
     expect(table.stream_enabled).toBe(code.StreamSpecification?.StreamEnabled);

@@ -12,7 +12,7 @@ export const keys = {
     SK: `CODE#${emailId}`,
   }),
   rateLimitWindow: (scope: string, key: string, windowStart: number) => ({
-    PK: `RATELIMIT#${scope}#${key}`,
+    PK: keys.rateLimitPartition(scope, key),
     SK: `WINDOW#${windowStart}`,
   }),
   /** Kills of codes for one address (its send-limit key) and the lock they set. */
@@ -33,6 +33,20 @@ export const keys = {
    * `tokenSK`), so a newer link of the purpose deletes the older one and a purge erases it.
    */
   linkPointer: (userId: string, purpose: string) => ({ PK: `USER#${userId}`, SK: `LINK#${purpose}` }),
+  /**
+   * The sparse status index (GSI2): only suspended and deleted profiles carry these attributes.
+   * A deleted profile sorts by its purgeAt (the purge job reads the due ones), a suspended one by
+   * its updatedAt (the admin listing); both ISO strings.
+   */
+  statusIndex: (status: "suspended" | "deleted", sortKey: string) => ({
+    GSI2PK: `STATUS#${status}`,
+    GSI2SK: sortKey,
+  }),
+  statusIndexPartition: (status: "suspended" | "deleted") => `STATUS#${status}`,
+  /** Powertools idempotency records of one caller (src/http/idempotency.ts): PK only; SK is the hashed key. */
+  idempotencyPartition: (userId: string) => `IDEMPOTENCY#${userId}`,
+  /** Every window of one rate-limit scope and key (a user's code budget: scope verify-user, key userId). */
+  rateLimitPartition: (scope: string, key: string) => `RATELIMIT#${scope}#${key}`,
   userPartition: (userId: string) => `USER#${userId}`,
   emailIndexPartition: (normalized: string) => `EMAIL#${normalized}`,
   emailSortPrefix: "EMAIL#",

@@ -15,11 +15,39 @@ export interface ProfileItem extends UserProfile {
   SK: string;
   /** Addresses held; kept in the same transactions that add or remove them, capped by condition. */
   emailCount: number;
+  /** The sparse status index (keys.statusIndex): present only while suspended or deleted. */
+  GSI2PK?: string;
+  GSI2SK?: string;
+  /** Set by the purge when it starts erasing the account (the purge marker; see accountPurgeItems.ts). */
+  purgeStartedAt?: string;
+  /** Normalized addresses whose claims the purge releases, recorded before any email item goes. */
+  purgeAddresses?: Set<string>;
 }
 
 export function toProfile(item: Record<string, unknown>): UserProfile {
-  const { PK: _pk, SK: _sk, emailCount: _count, ...profile } = item as unknown as ProfileItem;
+  const {
+    PK: _pk,
+    SK: _sk,
+    emailCount: _count,
+    GSI2PK: _gsi2pk,
+    GSI2SK: _gsi2sk,
+    purgeStartedAt: _purging,
+    purgeAddresses: _addresses,
+    ...profile
+  } = item as unknown as ProfileItem;
   return profile;
+}
+
+/**
+ * The profile's place in the sparse status index (GSI2), derived from its status: a deleted
+ * profile sorts by purgeAt (the purge job's due accounts), a suspended one by updatedAt (the admin
+ * listing); an active profile has none. Every profile write through putProfileAtVersion keeps it in
+ * step, so suspend, reactivate, delete and restore need nothing else.
+ */
+export function statusIndexOf(profile: Pick<UserProfile, "status" | "updatedAt" | "purgeAt" | "deletedAt">): { GSI2PK: string; GSI2SK: string } | undefined {
+  if (profile.status === "deleted") return keys.statusIndex("deleted", profile.purgeAt ?? profile.deletedAt ?? profile.updatedAt);
+  if (profile.status === "suspended") return keys.statusIndex("suspended", profile.updatedAt);
+  return undefined;
 }
 
 /** Creates the profile; fails if it already exists (a replayed sign-up). */
@@ -55,6 +83,12 @@ export function putProfileAtVersion(
       values[`:${field}`] = value;
     }
   }
+  const index = statusIndexOf(next);
+  if (index) {
+    sets.push("GSI2PK = :gsi2pk", "GSI2SK = :gsi2sk");
+    values[":gsi2pk"] = index.GSI2PK;
+    values[":gsi2sk"] = index.GSI2SK;
+  } else removes.push("GSI2PK", "GSI2SK");
   let condition = "attribute_exists(PK) AND #version = :expected";
   if (options.requireActive) {
     condition += " AND #status = :active";
