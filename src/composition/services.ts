@@ -9,10 +9,11 @@ import type { KeyedHasher } from "../ports/keyedHasher.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
+import type { AccountPurgeStore } from "../ports/accountPurgeStore.js";
 import type { UserDirectory } from "../ports/userDirectory.js";
 import { installedServices, setServices } from "./compose.js";
 import { configFromEnv, type AppConfig } from "./config.js";
-import { db, emails, profiles } from "./factories/dynamo.js";
+import { accountPurges, db, emails, profiles } from "./factories/dynamo.js";
 import { deadLetterQueue } from "./factories/deadLetterQueue.js";
 import { eventPublisher } from "./factories/eventPublisher.js";
 import { idempotencyStore } from "./factories/idempotencyStore.js";
@@ -31,6 +32,8 @@ export interface Services {
   db: DynamoDBDocumentClient;
   profiles: ProfileStore;
   emails: EmailStore;
+  /** Erasure of accounts: the purge job and the admin's immediate purge (SPEC 12.2). */
+  accountPurges: AccountPurgeStore;
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
@@ -63,6 +66,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     db: db(config),
     profiles: profiles(config),
     emails: emails(config),
+    accountPurges: accountPurges(config),
     mailer: overrides.mailer ?? mailer(config),
     clock: overrides.clock ?? clock(config),
     ids: overrides.ids ?? ids(config),

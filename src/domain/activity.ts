@@ -57,6 +57,8 @@ const DETAILS: DetailsOf = {
   "user.suspended": ({ reason }) => ({ reason }),
   "user.reactivated": () => ({}),
   "user.restored": () => ({}),
+  // Never stored: a purge erases the trail with the account and writes no activity.
+  "user.purged": ({ purgedAt }) => ({ purgedAt }),
   "email.added": ({ emailId, email }) => ({ emailId, email }),
   "email.verified": ({ emailId, email }) => ({ emailId, email }),
   "email.removed": ({ emailId, email }) => ({ emailId, email }),

@@ -35,6 +35,8 @@ export const eventDetailSchemas = {
   "user.suspended": z.strictObject({ ...envelope, userId, reason: z.string().check(z.minLength(1)) }),
   "user.reactivated": z.strictObject({ ...envelope, userId }),
   "user.restored": z.strictObject({ ...envelope, userId }),
+  // Erased for good (SPEC 12.2): no personal data; actorId names the admin of an immediate purge.
+  "user.purged": z.strictObject({ ...envelope, userId, purgedAt: z.iso.datetime(), actorId: z.optional(userId) }),
   "email.added": z.strictObject({ ...envelope, userId, emailId, email }),
   "email.verified": z.strictObject({ ...envelope, userId, emailId, email }),
   "email.removed": z.strictObject({ ...envelope, userId, emailId, email }),

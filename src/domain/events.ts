@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   "user.suspended",
   "user.reactivated",
   "user.restored",
+  "user.purged",
   "email.added",
   "email.verified",
   "email.removed",

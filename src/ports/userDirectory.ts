@@ -23,6 +23,8 @@ export interface UserDirectory {
   /** Blocks sign-in and revokes the user's sessions. A user already gone from the pool is a no-op. */
   disableAndSignOut(userId: string): Promise<void>;
   enable(userId: string): Promise<void>;
+  /** Removes the user from the pool for good (AdminDeleteUser: the purge). A user already gone is a no-op. */
+  deleteUser(userId: string): Promise<void>;
   /** Revokes every refresh token of the user (AdminUserGlobalSignOut); the user stays enabled. */
   signOutEverywhere(userId: string): Promise<void>;
   /**

@@ -10,7 +10,7 @@ export interface IncomingEvent {
 }
 
 export type SyncOutcome =
-  | { action: "setEmail" | "revertEmail" | "disable" | "enable"; userId: string }
+  | { action: "setEmail" | "revertEmail" | "disable" | "enable" | "delete"; userId: string }
   | { action: "skipped"; userId?: string; reason: "unhandled-type" | "no-profile" | "stale" };
 
 /**
@@ -27,6 +27,13 @@ export const syncCognitoFromEvent =
     if (!plan) return { action: "skipped", reason: "unhandled-type" };
 
     const profile = await profiles.get(plan.userId);
+    if (plan.action === "delete") {
+      // user.purged: the profile is gone for good; one still there means the purge has not
+      // committed (it never emits before), so this cannot happen short of a replayed old event.
+      if (profile) return { action: "skipped", userId: plan.userId, reason: "stale" };
+      await plan.apply();
+      return { action: plan.action, userId: plan.userId };
+    }
     if (!profile) {
       logger.warn("No profile for event; nothing to sync", { userId: plan.userId, detailType: event["detail-type"] });
       return { action: "skipped", userId: plan.userId, reason: "no-profile" };
@@ -42,7 +49,7 @@ export const syncCognitoFromEvent =
 
 interface Plan {
   userId: string;
-  action: "setEmail" | "revertEmail" | "disable" | "enable";
+  action: "setEmail" | "revertEmail" | "disable" | "enable" | "delete";
   stillCurrent(profile: UserProfile): boolean;
   apply(): Promise<void>;
 }
@@ -92,6 +99,11 @@ function planFor(event: IncomingEvent, directory: Services["userDirectory"]): Pl
         stillCurrent: (profile) => profile.status === "active",
         apply: () => directory.enable(userId),
       };
+    }
+    case "user.purged": {
+      // SPEC 12.2: the account is erased; the Cognito user goes too (AdminDeleteUser; gone already is fine).
+      const { userId } = eventDetailSchemas["user.purged"].parse(event.detail);
+      return { userId, action: "delete", stillCurrent: () => false, apply: () => directory.deleteUser(userId) };
     }
     default:
       return undefined;

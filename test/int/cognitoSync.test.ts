@@ -13,7 +13,8 @@ import { suspendUser } from "../../src/usecases/suspendUser.js";
 import type { SyncOutcome } from "../../src/usecases/syncCognitoFromEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { userActor } from "../../src/domain/activity.js";
+import { adminActor, userActor } from "../../src/domain/activity.js";
+import { purgeAccount } from "../../src/usecases/purgeAccount.js";
 
 const PASSWORD = "Correct-Horse-1";
 const correlationId = "cognito-sync-test";
@@ -115,6 +116,20 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
 
     expect((await cognito.getUser(userId)).Enabled).toBe(false);
     await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow("User is disabled.");
+  });
+
+  it("user.purged deletes the Cognito user (AdminDeleteUser); delivered again, the user already gone is fine", async () => {
+    await deleteAccount(services)({ userId, correlationId, actor: userActor(userId) });
+    await purgeAccount(services)({ userId, correlationId, actor: adminActor("an-admin") });
+    const purged = await lastEvent(services, userId, "user.purged");
+
+    expect(await deliver(purged)).toEqual({ action: "delete", userId });
+    await expect(cognito.getUser(userId)).rejects.toThrow();
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow();
+    expect(await deliver(purged)).toEqual({ action: "delete", userId });
+    // The address signs up again as a new Cognito user.
+    const again = await cognito.createConfirmedUser(email, PASSWORD);
+    expect(again).not.toBe(userId);
   });
 
   it("email.primary.changed makes the new primary the sign-in name; a late older change is skipped", async () => {

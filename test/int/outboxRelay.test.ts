@@ -78,6 +78,7 @@ function sampleEvent(services: TestServices, type: EventType, i: number): Domain
     "user.suspended": { userId, reason: "abuse report" },
     "user.reactivated": { userId },
     "user.restored": { userId },
+    "user.purged": { userId, purgedAt: ctx.now },
     "email.added": { userId, emailId: `e-${i}`, email },
     "email.verified": { userId, emailId: `e-${i}`, email },
     "email.removed": { userId, emailId: `e-${i}`, email },

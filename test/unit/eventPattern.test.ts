@@ -105,7 +105,7 @@ describe("the rules in infra/event-rules.json", () => {
 
   it("send the changes Cognito must follow to cognito-sync, and nothing else", () => {
     const synced = EVENT_TYPES.filter((type) => routed(type).includes("cognito-sync"));
-    expect(synced.sort()).toEqual(["email.primary.changed", "user.deleted", "user.reactivated", "user.restored", "user.suspended"]);
+    expect(synced.sort()).toEqual(["email.primary.changed", "user.deleted", "user.purged", "user.reactivated", "user.restored", "user.suspended"]);
   });
 
   it("ignore other sources", () => {

@@ -76,6 +76,19 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
       }
     },
 
+    async deleteUser(userId) {
+      const { client } = await sdk();
+      try {
+        await client.send(new cognito.AdminDeleteUserCommand({ UserPoolId, Username: userId }));
+      } catch (error) {
+        if (error instanceof cognito.UserNotFoundException) {
+          logger.info("User not in the pool; nothing to delete", { userId });
+          return;
+        }
+        throw error;
+      }
+    },
+
     async enable(userId) {
       const { client } = await sdk();
       await client.send(new cognito.AdminEnableUserCommand({ UserPoolId, Username: userId }));

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../adapters/dynamodb/client.js";
+import { createDynamoAccountPurgeStore } from "../../adapters/dynamodb/dynamoAccountPurgeStore.js";
 import { createDynamoEmailStore } from "../../adapters/dynamodb/dynamoEmailStore.js";
 import { createDynamoProfileStore } from "../../adapters/dynamodb/dynamoProfileStore.js";
 import type { AppConfig } from "../config.js";
@@ -27,3 +28,5 @@ export const db: Factory<"db"> = (config) => {
 export const profiles: Factory<"profiles"> = (config) => createDynamoProfileStore(db(config), config.tableName);
 
 export const emails: Factory<"emails"> = (config) => createDynamoEmailStore(db(config), config.tableName);
+
+export const accountPurges: Factory<"accountPurges"> = (config) => createDynamoAccountPurgeStore(db(config), config.tableName);
