@@ -273,6 +273,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log,
     });
     stoppers.push(retries.stop);
+    stoppers.push(schedulePurge(functions, region, log));
     await pipeline.startRelay(dynamo.endpoint, config.tableName);
     progress(`event pipeline ready: stream -> outbox relay -> PutEvents ${pipeline.eventBridgeEndpoint} -> bus rules ${pipeline.bus.rules().map((r) => r.name).join(", ")}`);
 
@@ -328,4 +329,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/** How often `npm start` runs the purge job (hourly in AWS): a short DELETION_GRACE_DAYS can be watched. */
+const PURGE_INTERVAL_MS = 60_000;
+
+/** EventBridge Scheduler's part for purgeAccounts: the real handler every minute, one run at a time. */
+function schedulePurge(functions: ReturnType<typeof readServerlessFunctions>, region: string, log: (line: string) => void): () => Promise<void> {
+  const job = functions.find((f) => f.name === "purgeAccounts");
+  if (!job) throw new Error("serverless.yml has no function purgeAccounts");
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void (async () => {
+      const handler = await loadHandler(job.handler);
+      await handler({ id: `local-purge-${Date.now()}` }, lambdaContext(job.name, 300_000, region));
+    })()
+      .catch((error: unknown) => log(`purgeAccounts failed: ${(error as Error).message}`))
+      .finally(() => {
+        running = false;
+      });
+  }, PURGE_INTERVAL_MS);
+  timer.unref();
+  return async () => clearInterval(timer);
 }
