@@ -57,14 +57,6 @@ export const EXEMPTIONS: readonly Exemption[] = [
       "The code secret: the local stack and the tests use a file or a random key, never SSM. src/adapters/secrets/ssmSecretKey.test.ts covers the GetParameter call (name, WithDecryption, once per container).",
   },
   {
-    // addEmail and confirmVerification delete items themselves, which exercises the action.
-    functions: ["sendVerification", "adminSuspendUser", "adminReactivateUser"],
-    actions: ["dynamodb:DeleteItem"],
-    resource: ARN.table,
-    reason:
-      "Powertools idempotency deletes its in-progress record when an idempotent route fails with an Idempotency-Key; no test fails these routes with a key (src/http/idempotency.int.test.ts does for addEmail).",
-  },
-  {
     functions: ["signUpRetryProcessor", "reconcileUsers"],
     actions: ["dynamodb:UpdateItem", "dynamodb:DeleteItem"],
     resource: ARN.table,
