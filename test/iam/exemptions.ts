@@ -56,11 +56,4 @@ export const EXEMPTIONS: readonly Exemption[] = [
     reason:
       "The code secret: the local stack and the tests use a file or a random key, never SSM. src/adapters/secrets/ssmSecretKey.test.ts covers the GetParameter call (name, WithDecryption, once per container).",
   },
-  {
-    functions: ["signUpRetryProcessor", "reconcileUsers"],
-    actions: ["dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-    resource: ARN.table,
-    reason:
-      "The sign-up write (createUserFromSignUp) taking over another account's unverified claim updates that account's count and deletes its email item; the int tests run the takeover through postConfirmation only.",
-  },
 ];
