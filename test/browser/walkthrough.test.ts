@@ -249,6 +249,8 @@ describe("web page walkthrough", () => {
     await byTestId("delete-account").click();
     await byTestId("delete-confirm").click();
     await expect.poll(() => text("notice"), WAIT).toMatch(/^Your account was deleted/);
+    // The purge date the API answered (SPEC 12.1).
+    expect(await text("notice")).toMatch(/It will be erased for good on .+\./);
     expect(await text("session-status")).toBe("Signed out");
     await eventShown("user.deleted");
 

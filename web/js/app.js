@@ -63,7 +63,8 @@ async function main() {
     api,
     onDeleted: async (result) => {
       endSession();
-      showMessage(notice, "success", `Your account was deleted (${formatTime(result?.deletedAt)}).`);
+      const purge = result?.purgeAt ? ` It will be erased for good on ${formatTime(result.purgeAt)}.` : "";
+      showMessage(notice, "success", `Your account was deleted (${formatTime(result?.deletedAt)}).${purge}`);
     },
   });
 
