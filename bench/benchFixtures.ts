@@ -4,6 +4,9 @@ import type { Services } from "../src/composition/services.js";
 import { addEmail } from "../src/usecases/addEmail.js";
 import { confirmVerification } from "../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../src/usecases/createUserFromSignUp.js";
+import { userActor } from "../src/domain/activity.js";
+import { deleteAccount } from "../src/usecases/deleteAccount.js";
+import { updateProfile } from "../src/usecases/updateProfile.js";
 
 export interface BenchUser {
   userId: string;
@@ -62,7 +65,25 @@ export function benchFixtures(services: Services, mailbox: MemoryMailbox) {
     return perOwner.flat();
   };
 
-  return { signUp, users, addUnverified, addVerified, unverifiedEmails };
+  /**
+   * The issue's typical account to purge: 5 addresses (the primary, two verified, two unverified
+   * with live codes) and 50 activity items (profile updates make up the rest; the deletion is the
+   * last), deleted.
+   */
+  const typicalAccount = async (): Promise<BenchUser> => {
+    const user = await signUp();
+    await addVerified(user);
+    await addVerified(user);
+    await addUnverified(user);
+    await addUnverified(user);
+    for (let i = 7; i < 49; i++) {
+      await updateProfile(services)({ userId: user.userId, patch: { firstName: i % 2 ? "Ada" : "Bea" }, correlationId: "bench-setup" });
+    }
+    await deleteAccount(services)({ userId: user.userId, correlationId: "bench-setup", actor: userActor(user.userId) });
+    return user;
+  };
+
+  return { signUp, users, addUnverified, addVerified, unverifiedEmails, typicalAccounts: (count: number) => inParallel(count, typicalAccount) };
 }
 
 async function inParallel<T>(count: number, make: (i: number) => Promise<T>): Promise<T[]> {

@@ -32,7 +32,7 @@ async function main() {
   const { createServices, setServices } = await import("../src/composition/services.js");
   const { apiEvent, lambdaContext } = await import("../test/support/apiEvent.js");
   const { meterDynamo } = await import("./dynamoMeter.js");
-  const { routeScenarios } = await import("./routeScenarios.js");
+  const { routeScenarios, typicalPurgeScenario } = await import("./routeScenarios.js");
   const { printResults } = await import("./benchReport.js");
 
   const started = performance.now();
@@ -58,8 +58,13 @@ async function main() {
     const meter = meterDynamo(services.db);
 
     const results = [];
-    for (const scenario of await routeScenarios(services, mailbox)) {
-      const inputs = await scenario.prepare(WARM_UP + ITERATIONS);
+    // Typical accounts to purge are costly to build (each has 50 activity items): fewer of them.
+    const purgeCalls = Number(process.env.BENCH_PURGE_ACCOUNTS) || 20;
+    const scenarios = [...(await routeScenarios(services, mailbox)), await typicalPurgeScenario(services, mailbox)];
+    for (const scenario of scenarios) {
+      const typical = scenario.route.includes("typical");
+      const inputs = await scenario.prepare(typical ? 1 + purgeCalls : WARM_UP + ITERATIONS);
+      const warmUp = typical ? 1 : WARM_UP;
       mailbox.clear();
       const samples = [];
       for (const [i, input] of inputs.entries()) {
@@ -71,7 +76,7 @@ async function main() {
         if (response.statusCode !== scenario.status) {
           throw new Error(`${scenario.route}: expected ${scenario.status}, got ${response.statusCode} ${response.body}`);
         }
-        if (i >= WARM_UP) samples.push({ handlerMs, ...meter.read() });
+        if (i >= warmUp) samples.push({ handlerMs, ...meter.read() });
       }
       results.push({ route: scenario.route, kind: scenario.kind, samples });
       process.stderr.write(`  ${scenario.route}: ${samples.length} calls\n`);

@@ -4,6 +4,7 @@ import type { Services } from "../src/composition/services.js";
 import { handler as addEmail } from "../src/handlers/http/addEmail.js";
 import { handler as adminFindUsers } from "../src/handlers/http/adminFindUsers.js";
 import { handler as adminGetUser } from "../src/handlers/http/adminGetUser.js";
+import { handler as adminPurgeUser } from "../src/handlers/http/adminPurgeUser.js";
 import { handler as adminReactivateUser } from "../src/handlers/http/adminReactivateUser.js";
 import { handler as adminSuspendUser } from "../src/handlers/http/adminSuspendUser.js";
 import { handler as confirmVerification } from "../src/handlers/http/confirmVerification.js";
@@ -21,7 +22,8 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 
 export interface RouteScenario {
   route: string;
-  kind: "read" | "write";
+  /** "purge": many round trips by design; checked for batched deletes instead (benchReport.ts). */
+  kind: "read" | "write" | "purge";
   handler: ProxyHandler;
   status: number;
   /** The events for `count` calls, with whatever state each needs written beforehand (not measured). */
@@ -96,7 +98,29 @@ export async function routeScenarios(services: Services, mailbox: MemoryMailbox)
       // The accounts the suspend route just suspended.
       prepare: async (n) => suspended.splice(0, n).map(({ userId }) => ({ method: "POST", path: `/admin/users/${userId}/reactivate`, resource: "/admin/users/{userId}/reactivate", pathParameters: { userId }, claims: admin })),
     },
+    {
+      route: "POST /admin/users/{userId}/purge (new account)", kind: "purge", handler: adminPurgeUser, status: 200,
+      prepare: async (n) => (await f.users(n)).map(({ userId }) => purgeCall(userId, admin)),
+    },
   ];
 }
+
+/** The purge of the issue's typical account (5 addresses, 50 activity items), through the admin route. */
+export async function typicalPurgeScenario(services: Services, mailbox: MemoryMailbox): Promise<RouteScenario> {
+  const f = benchFixtures(services, mailbox);
+  const admin = { sub: (await f.signUp()).userId, groups: ["admins"] };
+  return {
+    route: "POST /admin/users/{userId}/purge (typical: 5 addresses, 50 activity items)", kind: "purge", handler: adminPurgeUser, status: 200,
+    prepare: async (n) => (await f.typicalAccounts(n)).map(({ userId }) => purgeCall(userId, admin)),
+  };
+}
+
+const purgeCall = (userId: string, admin: { sub: string; groups: string[] }): ApiEventInput => ({
+  method: "POST",
+  path: `/admin/users/${userId}/purge`,
+  resource: "/admin/users/{userId}/purge",
+  pathParameters: { userId },
+  claims: admin,
+});
 
 const repeat = (n: number, make: (i: number) => ApiEventInput): ApiEventInput[] => Array.from({ length: n }, (_, i) => make(i));
