@@ -2,7 +2,7 @@ import { emails } from "../../composition/factories/dynamo.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { noContent } from "../../http/response.js";
-import { emailIdOf } from "../../http/schemas/emailSchemas.js";
+import { emailIdOf } from "../../http/schemas/emailIdParam.js";
 import { removeEmail } from "../../usecases/removeEmail.js";
 
 /** DELETE /users/me/emails/{emailId} */

@@ -3,7 +3,7 @@ import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
-import { emailIdOf } from "../../http/schemas/emailSchemas.js";
+import { emailIdOf } from "../../http/schemas/emailIdParam.js";
 import { setPrimaryEmail } from "../../usecases/setPrimaryEmail.js";
 
 /** PUT /users/me/emails/{emailId}/primary: needs a sign-in within the last 15 minutes. */

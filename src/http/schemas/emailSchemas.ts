@@ -1,5 +1,4 @@
 import { MAX_EMAIL_LENGTH } from "../../domain/email.js";
-import { NotFoundError } from "../../domain/errors.js";
 import * as z from "zod/mini";
 import "./zod.js";
 
@@ -18,12 +17,4 @@ export const confirmVerificationBody = z.strictObject({
 /** POST .../verify takes no input: an empty body, or an empty JSON object. */
 export const sendVerificationBody = z.optional(z.strictObject({}));
 
-/** Path ids are opaque; anything unusable is answered like an unknown id (404), never 400. */
-const emailIdParam = z.string().check(z.minLength(1), z.maxLength(128));
-
-/** The `{emailId}` path parameter; an unusable one is "not found", like any id not the caller's. */
-export function emailIdOf(pathParameters: Record<string, string | undefined>): string {
-  const parsed = emailIdParam.safeParse(pathParameters.emailId);
-  if (!parsed.success) throw new NotFoundError("Email");
-  return parsed.data;
-}
+export { emailIdOf } from "./emailIdParam.js";
