@@ -30,6 +30,11 @@ export interface AppConfig {
   mailer: "ses" | "memory";
   mailFrom: string;
   allowedOrigins: string[];
+  /**
+   * The web page's URL (WEB_URL): restore and revert links are `{webUrl}/#restore={token}` and
+   * `#revert=`. Defaults to the first allowed origin; the local stack sets its own URL.
+   */
+  webUrl: string;
   /** SSM SecureString holding the key of the code digests (AWS). */
   codeSecretParameter?: string;
   /** File holding that key on one machine; created on first use (the local stack's .local/). */
@@ -59,6 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailer: env.MAILER === "ses" ? "ses" : "memory",
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    webUrl: env.WEB_URL || (env.ALLOWED_ORIGINS ?? "").split(",")[0]?.trim() || "http://localhost:3000",
     reconcileWindowHours: Number(env.RECONCILE_WINDOW_HOURS) || undefined,
     deletionGraceDays: graceDays(env.DELETION_GRACE_DAYS),
     codeSecretParameter: env.CODE_SECRET_PARAMETER || undefined,

@@ -6,6 +6,7 @@ import type { EmailStore } from "../ports/emailStore.js";
 import type { EventPublisher } from "../ports/eventPublisher.js";
 import type { IdGenerator } from "../ports/ids.js";
 import type { KeyedHasher } from "../ports/keyedHasher.js";
+import type { LinkTokenStore } from "../ports/linkTokenStore.js";
 import type { JobQueue, SignUpJob } from "../ports/jobQueue.js";
 import type { Mailer } from "../ports/mailer.js";
 import type { ProfileStore } from "../ports/profileStore.js";
@@ -13,7 +14,7 @@ import type { AccountPurgeStore } from "../ports/accountPurgeStore.js";
 import type { UserDirectory } from "../ports/userDirectory.js";
 import { installedServices, setServices } from "./compose.js";
 import { configFromEnv, type AppConfig } from "./config.js";
-import { accountPurges, db, emails, profiles } from "./factories/dynamo.js";
+import { accountPurges, db, emails, links, profiles } from "./factories/dynamo.js";
 import { deadLetterQueue } from "./factories/deadLetterQueue.js";
 import { eventPublisher } from "./factories/eventPublisher.js";
 import { idempotencyStore } from "./factories/idempotencyStore.js";
@@ -34,6 +35,8 @@ export interface Services {
   emails: EmailStore;
   /** Erasure of accounts: the purge job and the admin's immediate purge (SPEC 12.2). */
   accountPurges: AccountPurgeStore;
+  /** Restore and revert link tokens, and the two changes only a link authorizes. */
+  links: LinkTokenStore;
   mailer: Mailer;
   clock: Clock;
   ids: IdGenerator;
@@ -67,6 +70,7 @@ export function createServices(config: AppConfig, overrides: ServiceOverrides = 
     profiles: profiles(config),
     emails: emails(config),
     accountPurges: accountPurges(config),
+    links: links(config),
     mailer: overrides.mailer ?? mailer(config),
     clock: overrides.clock ?? clock(config),
     ids: overrides.ids ?? ids(config),

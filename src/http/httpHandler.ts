@@ -45,6 +45,24 @@ export interface RouteOptions<F extends Factories> {
  * claims, JSON body, and the one error mapping. Routes stay free of API Gateway details.
  */
 export function httpHandler<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptions<F>) {
+  return wrap(route, options, true);
+}
+
+/** What a public route sees: the request without a caller (there is no token to have one from). */
+export type PublicHttpRequest = Omit<HttpRequest, "caller">;
+
+/**
+ * A route without an authorizer (POST /account/restore and /account/revert, SPEC 3): the same
+ * wrapper with no caller; an Authorization header, if sent, is ignored as API Gateway ignores it.
+ */
+export function publicHttpHandler<F extends Factories>(
+  route: (request: PublicHttpRequest, services: SliceOf<F>) => Promise<HttpResult>,
+  options: { uses: F },
+) {
+  return wrap(route as Route<SliceOf<F>>, options, false);
+}
+
+function wrap<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptions<F>, authenticated: boolean) {
   const servicesOf = composeFrom(options.uses);
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const services = servicesOf();
@@ -57,8 +75,8 @@ export function httpHandler<F extends Factories>(route: Route<SliceOf<F>>, optio
       ...corsHeaders(header(event, "origin"), services.config.allowedOrigins),
     };
     try {
-      const caller = callerOf(event, services.config.appClientId);
-      logger.appendKeys({ userId: caller.userId });
+      const caller = authenticated ? callerOf(event, services.config.appClientId) : (undefined as unknown as Caller);
+      if (authenticated) logger.appendKeys({ userId: caller.userId });
       if (options.admin) await authorizeAdmin(services as unknown as Pick<Services, "profiles">)(caller);
       const result = await route(
         {

@@ -1,6 +1,7 @@
 import type { AddressSendCount, CodeSendWindows, SendLimitState } from "../domain/codeSendLimits.js";
 import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
+import type { LinkTokenRecord } from "../domain/linkToken.js";
 import type { UserProfile } from "../domain/user.js";
 import type { AddressClaim } from "./profileStore.js";
 
@@ -106,5 +107,7 @@ export interface EmailStore {
     oldPrimary: EmailRecord | undefined;
     newPrimary: EmailRecord;
     events: DomainEvent[];
+    /** The revert link mailed to the old primary, issued in the switch's transaction (replacing an older one). */
+    revertLink?: LinkTokenRecord;
   }): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { ActivityItem, ActivityPage, ActivityPosition } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
+import type { LinkTokenRecord } from "../domain/linkToken.js";
 import type { UserProfile } from "../domain/user.js";
 
 export interface ProfileWithEmails {
@@ -49,13 +50,15 @@ export interface ProfileStore {
   claimOf(address: string): Promise<AddressClaim | undefined>;
   /**
    * Writes `next` only if the stored version is still `expectedVersion` (else
-   * ConcurrentModificationError); `requireActive` also refuses non-active accounts.
+   * ConcurrentModificationError); `requireActive` also refuses non-active accounts. `issueLink`
+   * writes a link token (the deletion's restore link) in the same transaction, replacing the
+   * user's older link of that purpose.
    */
   saveAtVersion(
     next: UserProfile,
     expectedVersion: number,
     event: DomainEvent,
-    options?: { requireActive?: boolean },
+    options?: { requireActive?: boolean; issueLink?: LinkTokenRecord },
   ): Promise<void>;
   /** Fails if the profile or the address claim already exists. */
   createUser(newUser: NewUser): Promise<void>;

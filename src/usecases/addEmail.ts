@@ -11,7 +11,8 @@ import { issueCode } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import type { AddressClaim } from "../ports/emailStore.js";
 import { logger } from "../observability.js";
-import { verificationMail } from "./mailMessages.js";
+import { emailAddedNotice, verificationMail } from "./mailMessages.js";
+import { noticeToPrimary } from "./sendNotice.js";
 
 export interface AddEmailInput {
   userId: string;
@@ -32,7 +33,7 @@ export interface AddEmailResult {
  * same transaction.
  */
 export const addEmail =
-  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
+  (services: Pick<Services, "emails" | "profiles" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
   async ({ userId, email, correlationId }: AddEmailInput): Promise<AddEmailResult> => {
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId, userActor(userId));
@@ -76,6 +77,8 @@ export const addEmail =
       // The address is added either way; the user can ask for another code.
       logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
     });
+    // SPEC 12.6: the primary address hears of every address added to the account.
+    await noticeToPrimary(services, userId, (primary) => emailAddedNotice(primary, address));
     // The headers come from the counts read before the transaction plus this send. The
     // transaction's conditions on the window items enforce the limits; only a send racing this
     // one can make the reported remainder one too generous.

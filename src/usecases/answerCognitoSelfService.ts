@@ -56,6 +56,8 @@ export const answerCognitoSelfService =
       return { action: "restoredEmail", userId };
     }
     // CloudTrail's eventID is stable across redeliveries: the correlation id of what follows.
-    const { deletedAt } = await deleteAccount(services)({ userId, correlationId: record.eventID, actor: systemActor });
+    // No restore link (no keyed hasher): the Cognito user is gone, a restore could not sign it in.
+    const { keyedHasher: _noRestoreLink, ...withoutLink } = services;
+    const { deletedAt } = await deleteAccount(withoutLink)({ userId, correlationId: record.eventID, actor: systemActor });
     return { action: "deleted", userId, deletedAt };
   };

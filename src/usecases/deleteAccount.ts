@@ -3,7 +3,11 @@ import { eventContext } from "../composition/eventContext.js";
 import type { Actor } from "../domain/activity.js";
 import { NotFoundError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
+import { generateLinkToken, linkTokenDigest, linkUrl, type LinkTokenRecord } from "../domain/linkToken.js";
 import type { UserProfile } from "../domain/user.js";
+import { epochSeconds } from "../ports/clock.js";
+import { accountDeletedNotice } from "./mailMessages.js";
+import { sendNotice } from "./sendNotice.js";
 
 export interface DeleteAccountInput {
   userId: string;
@@ -27,9 +31,13 @@ export function purgeDateOf(deletedAt: string, graceDays: number): string {
  * Soft delete: the profile stays with status `deleted` until `purgeAt` (the cognitoSync consumer
  * disables the Cognito user on the event). A second call answers with the first dates and writes nothing.
  * A suspended user may still delete: erasure is not something a suspension should block.
+ * The primary address gets a notice with a restore link (SPEC 12.1), valid until purgeAt, whose
+ * token is written in the deletion's own transaction. Without a keyed hasher there is no link:
+ * the consumer of Cognito's DeleteUser composes none, since the Cognito user is gone then and a
+ * restore could not bring back the sign-in; its notice says only that the account was deleted.
  */
 export const deleteAccount =
-  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids"> & Partial<Pick<Services, "keyedHasher">>) =>
   async ({ userId, correlationId, actor }: DeleteAccountInput): Promise<DeletedAccount> => {
     const current = await services.profiles.get(userId);
     if (!current) throw new NotFoundError("User");
@@ -49,6 +57,19 @@ export const deleteAccount =
       updatedAt: ctx.now,
     };
     const event = createEvent("user.deleted", { userId, deletedAt: ctx.now }, ctx);
-    await services.profiles.saveAtVersion(deleted, current.version, event);
+    const token = services.keyedHasher ? generateLinkToken() : undefined;
+    const restoreLink: LinkTokenRecord | undefined =
+      token && services.keyedHasher
+        ? {
+            digest: await linkTokenDigest(services.keyedHasher, token),
+            userId,
+            purpose: "restore",
+            expiresAt: epochSeconds(new Date(purgeAt)),
+            createdAt: ctx.now,
+          }
+        : undefined;
+    await services.profiles.saveAtVersion(deleted, current.version, event, restoreLink ? { issueLink: restoreLink } : {});
+    const link = token ? linkUrl(services.config.webUrl, "restore", token) : undefined;
+    await sendNotice(services, accountDeletedNotice(current.email, purgeAt, link), userId);
     return { deletedAt: ctx.now, purgeAt };
   };

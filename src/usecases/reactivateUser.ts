@@ -1,4 +1,6 @@
 import type { Services } from "../composition/services.js";
+import { accountReactivatedNotice } from "./mailMessages.js";
+import { sendNotice } from "./sendNotice.js";
 import { eventContext } from "../composition/eventContext.js";
 import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
@@ -14,7 +16,7 @@ export interface ReactivateUserInput {
 
 /** Admin action, the inverse of suspendUser: an active account is a no-op, a deleted one 409. */
 export const reactivateUser =
-  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids">) =>
   async ({ userId, actorId, correlationId }: ReactivateUserInput): Promise<UserProfile> => {
     if (actorId === userId) throw new OwnAccountStatusChangeError();
     const current = await services.profiles.get(userId);
@@ -27,5 +29,6 @@ export const reactivateUser =
     const active: UserProfile = { ...rest, status: "active", version: current.version + 1, updatedAt: ctx.now };
     const event = createEvent("user.reactivated", { userId }, ctx);
     await services.profiles.saveAtVersion(active, current.version, event);
+    await sendNotice(services, accountReactivatedNotice(current.email), userId);
     return active;
   };

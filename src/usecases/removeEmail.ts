@@ -4,6 +4,8 @@ import { userActor } from "../domain/activity.js";
 import { CannotDeleteLastEmailError, CannotDeletePrimaryEmailError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
+import { emailRemovedNotice } from "./mailMessages.js";
+import { sendNotice } from "./sendNotice.js";
 
 export interface RemoveEmailInput {
   userId: string;
@@ -17,7 +19,7 @@ export interface RemoveEmailInput {
  * transaction re-checks both, so a concurrent remove cannot leave the user without an address.
  */
 export const removeEmail =
-  (services: Pick<Services, "emails" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
   async ({ userId, emailId, correlationId }: RemoveEmailInput): Promise<void> => {
     const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
     if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
@@ -26,4 +28,5 @@ export const removeEmail =
     const ctx = eventContext(services, correlationId, userActor(userId));
     const event = createEvent("email.removed", { userId, emailId, email: record.email }, ctx);
     await services.emails.remove({ userId, record, events: [event] });
+    await sendNotice(services, emailRemovedNotice(account.profile.email, record.email), userId);
   };

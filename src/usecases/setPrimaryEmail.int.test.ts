@@ -57,9 +57,11 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
     expect(changed.map((e) => e.detail)).toEqual([
       expect.objectContaining({ userId: alice.userId, emailId: next.emailId, oldEmail: alice.email, newEmail: "next@example.com" }),
     ]);
-    const notices = services.mailbox.to(alice.email);
-    expect(notices).toEqual([expect.objectContaining({ code: null, subject: "Your primary email address was changed" })]);
+    const notices = services.mailbox.to(alice.email).filter((m) => m.subject === "Your primary email address was changed");
+    // The old address's notice carries its revert link (SPEC 12.3); the event says why it changed.
+    expect(notices).toEqual([expect.objectContaining({ code: null, link: expect.stringMatching(/\/#revert=[A-Za-z0-9_-]{43}$/) })]);
     expect(notices[0]?.text).toContain("next@example.com");
+    expect(changed[0]?.detail).toMatchObject({ reason: "change" });
   });
 
   it("is a no-op for the current primary: 200, no write, no event, no mail", async () => {

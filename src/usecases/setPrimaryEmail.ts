@@ -6,9 +6,11 @@ import type { EmailRecord } from "../domain/email.js";
 import { EmailNotVerifiedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
-import { logger } from "../observability.js";
+import { generateLinkToken, linkTokenDigest, linkUrl, REVERT_LINK_TTL_SECONDS, type LinkTokenRecord } from "../domain/linkToken.js";
+import { epochSeconds } from "../ports/clock.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 import { primaryChangedNotice } from "./mailMessages.js";
+import { sendNotice } from "./sendNotice.js";
 
 export interface SetPrimaryEmailInput {
   caller: Caller;
@@ -20,10 +22,11 @@ export interface SetPrimaryEmailInput {
  * Makes a verified address the primary. One transaction demotes the old primary (still primary),
  * promotes the new one (still there, verified, not primary), moves the profile's email on its
  * version and writes the event, so racing switches leave exactly one primary, the profile's.
- * Sensitive: needs a recent sign-in; the old address is told afterwards.
+ * Sensitive: needs a recent sign-in; the old address is told afterwards, with a revert link
+ * (SPEC 12.3: 7 days, single use) issued in the same transaction, replacing an older one.
  */
 export const setPrimaryEmail =
-  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "emails" | "mailer" | "keyedHasher" | "config" | "clock" | "ids">) =>
   async ({ caller, emailId, correlationId }: SetPrimaryEmailInput): Promise<EmailRecord> => {
     assertRecentSignIn(caller, services.clock.now());
     const { userId } = caller;
@@ -38,20 +41,29 @@ export const setPrimaryEmail =
     const oldEmail = oldPrimary?.email ?? profile.email;
     const event = createEvent(
       "email.primary.changed",
-      { userId, emailId, oldEmail, newEmail: target.email },
+      { userId, emailId, oldEmail, newEmail: target.email, reason: "change" },
       ctx,
     );
+    const token = generateLinkToken();
+    const revertLink: LinkTokenRecord = {
+      digest: await linkTokenDigest(services.keyedHasher, token),
+      userId,
+      purpose: "revert",
+      expiresAt: epochSeconds(services.clock.now()) + REVERT_LINK_TTL_SECONDS,
+      createdAt: ctx.now,
+      ...(oldPrimary ? { emailId: oldPrimary.emailId } : {}),
+      email: oldEmail,
+    };
     await services.emails.switchPrimary({
       profile: next,
       expectedVersion: profile.version,
       oldPrimary,
       newPrimary: target,
       events: [event],
+      revertLink,
     });
 
-    await services.mailer.send(primaryChangedNotice(oldEmail, target.email)).catch((error: unknown) => {
-      // The switch is committed; a lost notice must not turn it into an error.
-      logger.warn("Primary change notice not sent", { userId, error: error as Error });
-    });
+    // The switch is committed; a lost notice must not turn it into an error.
+    await sendNotice(services, primaryChangedNotice(oldEmail, target.email, linkUrl(services.config.webUrl, "revert", token)), userId);
     return { ...target, isPrimary: true };
   };

@@ -1,4 +1,6 @@
 import type { Services } from "../composition/services.js";
+import { accountSuspendedNotice } from "./mailMessages.js";
+import { sendNotice } from "./sendNotice.js";
 import { eventContext } from "../composition/eventContext.js";
 import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
@@ -19,7 +21,7 @@ export interface SuspendUserInput {
  * suspend/reactivate pair would undo the user's own choice.
  */
 export const suspendUser =
-  (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
+  (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids">) =>
   async ({ userId, actorId, reason, correlationId }: SuspendUserInput): Promise<UserProfile> => {
     if (actorId === userId) throw new OwnAccountStatusChangeError();
     const current = await services.profiles.get(userId);
@@ -37,5 +39,6 @@ export const suspendUser =
     };
     const event = createEvent("user.suspended", { userId, reason }, ctx);
     await services.profiles.saveAtVersion(suspended, current.version, event);
+    await sendNotice(services, accountSuspendedNotice(current.email), userId);
     return suspended;
   };

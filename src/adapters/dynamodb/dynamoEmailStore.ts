@@ -18,6 +18,7 @@ import {
   unsetEmailPrimary,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
+import { currentLinkDigest, issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -133,8 +134,10 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       ]);
     },
 
-    async switchPrimary({ profile, expectedVersion, oldPrimary, newPrimary, events }) {
+    async switchPrimary({ profile, expectedVersion, oldPrimary, newPrimary, events, revertLink }) {
+      const previousLink = revertLink ? await currentLinkDigest(db, tableName, profile.userId, "revert") : undefined;
       await transact([
+        ...(revertLink ? issueLinkToken(tableName, revertLink, previousLink) : []),
         ...(oldPrimary ? [unsetEmailPrimary(tableName, profile.userId, oldPrimary.emailId)] : []),
         setEmailPrimary(tableName, profile.userId, newPrimary.emailId),
         putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true }),

@@ -7,6 +7,7 @@ import { recordEvent, toActivityItem } from "./activityItems.js";
 import { claimAddressAtSignUp, toAddressClaim } from "./emailClaimItems.js";
 import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
+import { currentLinkDigest, issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -55,9 +56,11 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
       return Item ? toAddressClaim(Item) : undefined;
     },
 
-    async saveAtVersion(next, expectedVersion, event, options = {}) {
+    async saveAtVersion(next, expectedVersion, event, { issueLink, ...options } = {}) {
+      const previousLink = issueLink ? await currentLinkDigest(db, tableName, next.userId, issueLink.purpose) : undefined;
       await write([
         putProfileAtVersion(tableName, next, expectedVersion, options),
+        ...(issueLink ? issueLinkToken(tableName, issueLink, previousLink) : []),
         ...recordEvent(tableName, event),
       ]);
     },

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../adapters/dynamodb/client.js";
 import { createDynamoAccountPurgeStore } from "../../adapters/dynamodb/dynamoAccountPurgeStore.js";
 import { createDynamoEmailStore } from "../../adapters/dynamodb/dynamoEmailStore.js";
+import { createDynamoLinkTokenStore } from "../../adapters/dynamodb/dynamoLinkTokenStore.js";
 import { createDynamoProfileStore } from "../../adapters/dynamodb/dynamoProfileStore.js";
 import type { AppConfig } from "../config.js";
 import type { Factory } from "./factory.js";
@@ -28,5 +29,7 @@ export const db: Factory<"db"> = (config) => {
 export const profiles: Factory<"profiles"> = (config) => createDynamoProfileStore(db(config), config.tableName);
 
 export const emails: Factory<"emails"> = (config) => createDynamoEmailStore(db(config), config.tableName);
+
+export const links: Factory<"links"> = (config) => createDynamoLinkTokenStore(db(config), config.tableName);
 
 export const accountPurges: Factory<"accountPurges"> = (config) => createDynamoAccountPurgeStore(db(config), config.tableName);

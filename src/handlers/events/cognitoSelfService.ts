@@ -4,13 +4,14 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { EventBridgeEvent } from "aws-lambda";
 import { composeFrom } from "../../composition/compose.js";
 import { profiles } from "../../composition/factories/dynamo.js";
+import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger, tracer } from "../../observability.js";
 import { answerCognitoSelfService, type SelfServiceOutcome } from "../../usecases/answerCognitoSelfService.js";
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
-const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
+const servicesOf = composeFrom({ profiles, mailer, clock, ids, userDirectory });
 
 /**
  * Target of the default bus's rule on the CloudTrail records of a user's own DeleteUser and

@@ -1,5 +1,6 @@
 import { profiles } from "../../composition/factories/dynamo.js";
 import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
+import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { idempotent } from "../../http/idempotency.js";
@@ -15,5 +16,5 @@ export const handler = httpHandler(
     validate(reactivateUserBody, req.body);
     return ok(await reactivateUser(services)({ userId, actorId: req.caller.userId, correlationId: req.correlationId }));
   }),
-  { uses: { profiles, clock, ids, idempotencyStore }, admin: true },
+  { uses: { profiles, mailer, clock, ids, idempotencyStore }, admin: true },
 );

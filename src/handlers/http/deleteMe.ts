@@ -1,4 +1,6 @@
 import { profiles } from "../../composition/factories/dynamo.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
+import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { userActor } from "../../domain/activity.js";
 import { assertRecentSignIn } from "../../domain/caller.js";
@@ -15,4 +17,4 @@ export const handler = httpHandler(async (req, services) => {
     actor: userActor(req.caller.userId),
   });
   return ok({ message: "Account deleted", deletedAt, purgeAt });
-}, { uses: { profiles, clock, ids } });
+}, { uses: { profiles, mailer, keyedHasher, clock, ids } });

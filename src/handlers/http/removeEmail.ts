@@ -1,4 +1,5 @@
 import { emails } from "../../composition/factories/dynamo.js";
+import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { noContent } from "../../http/response.js";
@@ -13,4 +14,4 @@ export const handler = httpHandler(async (req, services) => {
     correlationId: req.correlationId,
   });
   return noContent();
-}, { uses: { emails, clock, ids } });
+}, { uses: { emails, mailer, clock, ids } });

@@ -1,4 +1,5 @@
 import { emails } from "../../composition/factories/dynamo.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
 import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { httpHandler } from "../../http/httpHandler.js";
@@ -15,5 +16,5 @@ export const handler = httpHandler(async (req, services) =>
       correlationId: req.correlationId,
     }),
   ),
-  { uses: { emails, mailer, clock, ids } },
+  { uses: { emails, mailer, keyedHasher, clock, ids } },
 );
