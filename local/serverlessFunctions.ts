@@ -19,6 +19,8 @@ export interface HttpRoute {
 export interface HandlerRef {
   file: string;
   exportName: string;
+  /** The file as serverless.yml names it, from the service root (`src/handlers/http/getMe.ts`). */
+  relativePath: string;
 }
 
 export interface ServerlessFunction {
@@ -63,7 +65,8 @@ function resolveSelf(value: unknown, doc: Doc): unknown {
 
 function parseHandlerRef(handler: string, root: string): HandlerRef {
   const dot = handler.lastIndexOf(".");
-  return { file: join(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) };
+  const relativePath = `${handler.slice(0, dot)}.ts`;
+  return { file: join(root, relativePath), exportName: handler.slice(dot + 1), relativePath };
 }
 
 /** Every function of serverless.yml with its http routes: the single source of the route table. */

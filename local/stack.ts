@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
+import { prepareArtifacts } from "./artifacts.js";
 import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
 import { listedDeadLetter } from "./deadLetters.js";
@@ -44,6 +45,11 @@ export interface StackOptions {
    */
   faults?: boolean;
   /**
+   * Run the handlers inside the zips `npm run package` builds (also LOCAL_ARTIFACTS=1,
+   * `npm run start:artifacts`), imported as Lambda imports them, instead of the TypeScript sources.
+   */
+  artifacts?: boolean;
+  /**
    * A part died on its own (DynamoDB Local's Java exited): the stack has stopped every other part
    * and says which one died, in one line; stderr when unset.
    */
@@ -60,6 +66,8 @@ export interface Stack {
   clientId: string;
   sesEndpoint: string;
   sqsEndpoint: string;
+  /** Whether the handlers are the packaged zips' (else the sources). */
+  artifacts: boolean;
   stop(): Promise<void>;
 }
 
@@ -100,6 +108,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     void stop().then(() => (options.onFailure ?? ((line: string) => process.stderr.write(`${line}\n`)))(`${description}: the local stack stopped.`));
   };
   try {
+    // The functions: serverless.yml's, run from the sources or from the packaged zips.
+    let functions = readServerlessFunctions(ROOT);
+    const artifacts = options.artifacts ?? process.env.LOCAL_ARTIFACTS === "1";
+    if (artifacts) {
+      const prepared = await prepareArtifacts(functions, progress);
+      stoppers.push(async () => prepared.remove());
+      functions = prepared.functions;
+      // The packaged functions' own settings (Powertools, windows...); what the stack sets wins.
+      for (const [name, value] of Object.entries(prepared.environment)) process.env[name] ??= value;
+      progress(`running the handlers of the packaged zips (${functions.length} functions)`);
+    }
+
     const port = options.port ?? (await portFor("PORT", 3000, free));
     const gatewayPort = port === 0 ? await freePort() : port;
     const dynamoPort = await portFor("DYNAMODB_PORT", 8000, free);
@@ -171,7 +191,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const faultProxy = faults ? await startDynamoFaultProxy({ target: dynamo.endpoint }) : undefined;
     if (faultProxy) stoppers.push(faultProxy.stop);
 
-    const functions = readServerlessFunctions(ROOT);
     // cognito-local names the function in trigger errors ("<name> failed with error ..."), where
     // Cognito names the trigger: invoking by the trigger's name gives Cognito's exact message.
     const triggerFunctions: Record<string, string> = { PreSignUp: "preSignUp", PostConfirmation: "postConfirmation" };
@@ -252,10 +271,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
 
     // A process may run several stacks in turn (tests), and an entry point keeps the graph it built
-    // first, as a Lambda container does: a graph built from this stack's environment, installed,
-    // stands for fresh containers. It holds nothing but what the environment names.
-    setServices(createServices(configFromEnv()));
-    stoppers.push(async () => void setServices(undefined));
+    // first, as a Lambda container does: from sources, a graph built from this stack's environment,
+    // installed, stands for fresh containers (it holds nothing but what the environment names).
+    // Bundles have their own module copies and never see it: each stack unzips them afresh.
+    if (!artifacts) {
+      setServices(createServices(configFromEnv()));
+      stoppers.push(async () => void setServices(undefined));
+    }
 
     // Lambda's event source mapping for the sign-up retry queue: the real processor drains it.
     const processor = functions.find((f) => f.name === "signUpRetryProcessor");
@@ -323,6 +345,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clientId: cognito.clientId,
       sesEndpoint: ses.endpoint,
       sqsEndpoint: sqs.endpoint,
+      artifacts,
       stop,
     };
   } catch (error) {

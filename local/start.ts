@@ -28,6 +28,7 @@ async function main() {
   try {
     stack = await startStack({
       persist: true,
+      ...(process.argv.includes("--artifacts") ? { artifacts: true } : {}),
       progress: say,
       // The stack already stopped its other parts; the line names the one that died.
       onFailure: (line) => {
@@ -44,14 +45,15 @@ async function main() {
   say(
     [
       "",
-      `User Service is running (local stack)`,
+      `User Service is running (local stack, ${stack.artifacts ? "handlers from the packaged zips" : "handlers from the sources"})`,
       `  Web page        ${stack.apiUrl}/`,
       `  API             ${stack.apiUrl}`,
       `  OpenAPI         ${stack.apiUrl}/docs`,
-      `  Mailbox         ${stack.apiUrl}/_local/mailbox?to=ADDRESS`,
+      `  Mailbox         ${stack.apiUrl}/_local/mailbox?to=ADDRESS (SES viewer ${stack.sesEndpoint}/)`,
       `  Events          ${stack.apiUrl}/_local/events (dead letters: /_local/dlq)`,
       `  Cognito         ${stack.cognitoEndpoint} (pool ${stack.userPoolId}, client ${stack.clientId})`,
       `  DynamoDB Local  ${stack.dynamoEndpoint} (table ${stack.tableName})`,
+      `  SQS             ${stack.sqsEndpoint} (queues: ${stack.apiUrl}/_local/queues)`,
       "Ctrl-C stops everything.",
       "",
     ].join("\n"),

@@ -33,7 +33,8 @@ export async function openStack(): Promise<StackUnderTest> {
   if (apiUrl && (await isLocalStack(apiUrl))) return running(apiUrl);
 
   const dataDir = await mkdtemp(path.join(tmpdir(), "user-service-browser-"));
-  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined });
+  // The shipped artifact: the handlers inside the packaged zips (STACK_FROM_SOURCES=1: the sources).
+  const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, artifacts: process.env.STACK_FROM_SOURCES !== "1" });
   return {
     url: stack.apiUrl,
     async stop() {

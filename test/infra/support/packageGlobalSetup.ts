@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { packageService } from "../../../scripts/packageService.js";
+import { cachedPackage } from "../../../scripts/packageCache.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -8,8 +8,11 @@ declare module "vitest" {
   }
 }
 
-/** Packages the service once for every infra test file: osls with fake credentials, no network. */
+/**
+ * Packages the service once for every infra test file: osls with fake credentials, no network.
+ * The output is shared (scripts/packageCache.ts): the e2e and browser stacks run these same zips.
+ */
 export default async function setup(project: TestProject): Promise<void> {
-  const { outputDir } = await packageService({ stage: "ci" });
-  project.provide("packageDir", outputDir);
+  const { packageDir } = await cachedPackage({ stage: "ci" });
+  project.provide("packageDir", packageDir);
 }
