@@ -14,8 +14,8 @@ locals {
   functions = [
     "getMe", "updateMe", "deleteMe", "listEmails", "addEmail", "removeEmail", "sendVerification",
     "confirmVerification", "setPrimaryEmail", "adminGetUser", "adminFindUsers", "adminSuspendUser",
-    "adminReactivateUser", "getMyActivity", "adminGetUserActivity", "exportMe", "preSignUp", "postConfirmation",
-    "signUpRetryProcessor", "reconcileUsers", "outboxRelay", "cognitoSync", "cognitoSelfService",
+    "adminReactivateUser", "adminPurgeUser", "getMyActivity", "adminGetUserActivity", "exportMe", "preSignUp", "postConfirmation",
+    "signUpRetryProcessor", "reconcileUsers", "purgeAccounts", "outboxRelay", "cognitoSync", "cognitoSelfService",
   ]
   lambda_name = { for f in local.functions : f => "${local.service}-${var.stage}-${f}" }
   lambda_arn  = { for f, name in local.lambda_name : f => "arn:${local.partition}:lambda:${var.region}:${local.account_id}:function:${name}" }

@@ -188,6 +188,15 @@ describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
     await exchange(200, "DELETE", "/users/me", { token: target.accessToken });
     await exchange(409, "POST", `/admin/users/${userId}/suspend`, { token, body: { reason: "gone" } });
     await exchange(409, "POST", `/admin/users/${userId}/reactivate`, { token });
+
+    // Purge (SPEC 12.2): the admin erases the deleted account at once; then it is gone.
+    await exchange(403, "POST", `/admin/users/${userId}/purge`, { token: outsider.accessToken });
+    await exchange(401, "POST", `/admin/users/${userId}/purge`);
+    await exchange(400, "POST", `/admin/users/${userId}/purge`, { token, body: { now: true } });
+    const purged = await exchange<{ purgedAt: string }>(200, "POST", `/admin/users/${userId}/purge`, { token });
+    expect(purged.body).toEqual({ message: "Account purged", purgedAt: expect.any(String) });
+    await exchange(404, "GET", `/admin/users/${userId}`, { token });
+    await exchange(404, "POST", `/admin/users/${userId}/purge`, { token });
   });
 
   it("activity and export: pages, cursors, limits, admin view, the download, and their documented errors", async () => {
@@ -253,7 +262,7 @@ const EVENT_TYPES = [
 const TARGET_EVENT_KEYS = ["account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version"];
 
 describe.skipIf(deployed)("published events match the committed JSON Schemas", () => {
-  it("every event the stack published validates, in the EventBridge target shape, and all nine types occur", async () => {
+  it("every event the stack published validates, in the EventBridge target shape, and every type occurs", async () => {
     const user = await registerUser();
     const token = user.accessToken;
     await exchange(200, "PUT", "/users/me", { token, body: { lastName: "Hopper" } });
@@ -265,6 +274,7 @@ describe.skipIf(deployed)("published events match the committed JSON Schemas", (
     await exchange(200, "POST", `/admin/users/${user.userId}/suspend`, { token: admin.accessToken, body: { reason: "contract" } });
     await exchange(200, "POST", `/admin/users/${user.userId}/reactivate`, { token: admin.accessToken });
     await exchange(200, "DELETE", "/users/me", { token });
+    await exchange(200, "POST", `/admin/users/${user.userId}/purge`, { token: admin.accessToken });
 
     const events = await vi.waitFor(
       async () => {

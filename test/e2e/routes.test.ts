@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { api, deployed, mailbox, makeAdmin, registerUser, uniqueEmail, type EmailRecord, type SignedInUser } from "./stack.js";
+import { api, deployed, eventually, mailbox, makeAdmin, registerUser, uniqueEmail, type EmailRecord, type SignedInUser } from "./stack.js";
 
 /** Adds an address over the API and confirms it with the code the mailbox received. */
 async function addVerifiedEmail(user: SignedInUser, email: string): Promise<EmailRecord> {
@@ -185,8 +185,29 @@ describe.skipIf(deployed)("every route over HTTP", () => {
     const user = await registerUser();
     const deleted = await api("DELETE", "/users/me", { token: user.accessToken });
     expect(deleted.status).toBe(200);
-    expect(deleted.body).toMatchObject({ message: expect.any(String), deletedAt: expect.any(String) });
-    expect((await api("DELETE", "/users/me", { token: user.accessToken })).status).toBe(200);
+    expect(deleted.body).toMatchObject({ message: expect.any(String), deletedAt: expect.any(String), purgeAt: expect.any(String) });
+    // The grace period (DELETION_GRACE_DAYS, 30 by default) before the purge.
+    expect(Date.parse(String(deleted.body.purgeAt)) - Date.parse(String(deleted.body.deletedAt))).toBe(30 * 86_400_000);
+    expect((await api("DELETE", "/users/me", { token: user.accessToken })).body).toEqual(deleted.body);
     expect((await api("PUT", "/users/me", { token: user.accessToken, body: { firstName: "Gone" } })).status).toBe(403);
+  });
+
+  it("POST /admin/users/{userId}/purge erases the account; user.purged deletes the Cognito user; the address signs up again", async () => {
+    const user = await registerUser();
+    await addVerifiedEmail(user, uniqueEmail("second"));
+    const admin = await makeAdmin(await registerUser());
+    expect((await api("DELETE", "/users/me", { token: user.accessToken })).status).toBe(200);
+
+    const purged = await api("POST", `/admin/users/${user.userId}/purge`, { token: admin.accessToken });
+    expect(purged.status).toBe(200);
+    expect(purged.body).toEqual({ message: "Account purged", purgedAt: expect.any(String) });
+    expect((await api("GET", `/admin/users/${user.userId}`, { token: admin.accessToken })).status).toBe(404);
+
+    // The Cognito-sync consumer deletes the Cognito user on user.purged: then the address is free in
+    // the pool too, and signs up as a new user.
+    const again = await eventually(() => registerUser(user.email).catch(() => undefined), 20_000);
+    expect(again.userId).not.toBe(user.userId);
+    const me = await api("GET", "/users/me", { token: again.accessToken });
+    expect(me.body).toMatchObject({ userId: again.userId, email: user.email, status: "active" });
   });
 });

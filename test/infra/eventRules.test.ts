@@ -51,7 +51,7 @@ describe("EventBridge rules Terraform creates", () => {
 
   it("cognito-sync matches the changes Cognito must follow and nothing else", () => {
     expect(matched(ruleNamed("cognito-sync")).sort()).toEqual(
-      ["email.primary.changed", "user.deleted", "user.reactivated", "user.suspended"].sort(),
+      ["email.primary.changed", "user.deleted", "user.purged", "user.reactivated", "user.restored", "user.suspended"].sort(),
     );
   });
 
