@@ -262,6 +262,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       EVENTBRIDGE_ENDPOINT: pipeline.eventBridgeEndpoint,
       EVENT_BUS_NAME: config.eventBusName,
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
+      // Restore and revert links open the page this gateway serves (WEB_URL overrides).
+      WEB_URL: process.env.WEB_URL ?? apiUrl,
       CODE_SECRET_FILE: config.codeSecretFile,
       MAILER: "ses",
       SES_ENDPOINT: ses.endpoint,

@@ -16,6 +16,8 @@ export interface MailboxMessage {
   to: string;
   subject: string;
   code: string | null;
+  /** The restore or revert link a notice carries, else null. */
+  link: string | null;
   sentAt: string;
 }
 

@@ -12,6 +12,11 @@ const CODE_FUNCTIONS = [
   "ConfirmVerificationLambdaFunction",
   "GetMyActivityLambdaFunction",
   "AdminGetUserActivityLambdaFunction",
+  // Link tokens (SPEC 12.1, 12.3): written at deletion and primary change, read by the public routes.
+  "DeleteMeLambdaFunction",
+  "SetPrimaryEmailLambdaFunction",
+  "RestoreAccountLambdaFunction",
+  "RevertPrimaryEmailLambdaFunction",
 ];
 const PARAMETER = "/user-service/ci/code-secret";
 

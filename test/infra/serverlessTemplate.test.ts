@@ -98,8 +98,18 @@ describe("the REST API", () => {
     expect(local.length).toBeGreaterThanOrEqual(13);
   });
 
-  it("puts the Cognito authorizer with the access-token scope on every method", () => {
+  /** SPEC 3: the only routes without a token; the link's token in the body is the credential. */
+  const PUBLIC_METHODS = ["ApiGatewayMethodAccountRestorePost", "ApiGatewayMethodAccountRevertPost"];
+
+  it("leaves exactly the two link routes public", () => {
+    const open = methods().filter(([, m]) => m.Properties?.AuthorizationType !== "COGNITO_USER_POOLS").map(([id]) => id);
+    expect(open.sort()).toEqual(PUBLIC_METHODS);
+    for (const id of PUBLIC_METHODS) expect(template.Resources[id]?.Properties).toMatchObject({ AuthorizationType: "NONE" });
+  });
+
+  it("puts the Cognito authorizer with the access-token scope on every other method", () => {
     for (const [id, method] of methods()) {
+      if (PUBLIC_METHODS.includes(id)) continue;
       expect(method.Properties?.AuthorizationType, id).toBe("COGNITO_USER_POOLS");
       expect(method.Properties?.AuthorizerId, id).toEqual({ Ref: "CognitoAuthorizer" });
       expect(method.Properties?.AuthorizationScopes, id).toEqual([SCOPE]);
