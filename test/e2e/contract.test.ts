@@ -253,6 +253,7 @@ const EVENT_TYPES = [
   "user.deleted",
   "user.suspended",
   "user.reactivated",
+  "user.purged",
   "email.added",
   "email.verified",
   "email.removed",
