@@ -27,8 +27,10 @@ export function createDynamoLinkTokenStore(db: DynamoDBDocumentClient, tableName
     },
 
     async revert({ profile, expectedVersion, currentPrimary, target, token, event }) {
+      const profileItem = putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true });
       await write([
-        putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true }),
+        // A re-added address counts in the same update (one transaction touches an item once).
+        target.kind === "readd" ? withEmailCountIncrement(profileItem) : profileItem,
         ...(currentPrimary && target.kind !== "already" ? [unsetEmailPrimary(tableName, profile.userId, currentPrimary.emailId)] : []),
         ...revertTargetItems(tableName, profile.userId, target),
         ...consumeLinkToken(tableName, token),
@@ -62,6 +64,23 @@ function restoreProfile(tableName: string, next: UserProfile, expectedVersion: n
   };
 }
 
+/** The profile's update, also counting one more address (not capped: see revertTargetItems). */
+function withEmailCountIncrement(named: NamedItem): NamedItem {
+  const update = named.item.Update;
+  if (!update) throw new Error("putProfileAtVersion is expected to build an Update");
+  return {
+    ...named,
+    item: {
+      Update: {
+        ...update,
+        UpdateExpression: `${update.UpdateExpression} ADD #emailCount :one`,
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, "#emailCount": "emailCount" },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ":one": 1 },
+      },
+    },
+  };
+}
+
 function revertTargetItems(tableName: string, userId: string, target: RevertTarget): NamedItem[] {
   const { record } = target;
   switch (target.kind) {
@@ -74,17 +93,6 @@ function revertTargetItems(tableName: string, userId: string, target: RevertTarg
       return [
         { ...putEmail(tableName, userId, record), onConditionFailed: () => new ConcurrentModificationError() },
         putEmailClaim(tableName, record.email, { userId, emailId: record.emailId, verified: true }),
-        {
-          name: "countRestoredEmail",
-          item: {
-            Update: {
-              TableName: tableName,
-              Key: keys.profile(userId),
-              UpdateExpression: "ADD emailCount :one",
-              ExpressionAttributeValues: { ":one": 1 },
-            },
-          },
-        },
       ];
     case "promote": {
       const items: NamedItem[] = [
