@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createDynamoAccountPurgeStore } from "../adapters/dynamodb/dynamoAccountPurgeStore.js";
 import { keys } from "../adapters/dynamodb/keys.js";
 import { adminActor, systemActor, userActor } from "../domain/activity.js";
-import { NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
+import { ConcurrentModificationError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { ManualClock, outboxEvents, scanTable } from "../../test/support/emailFixtures.js";
 import { readItem } from "../../test/support/outbox.js";
 import { NOTHING_LEFT, remainsOf, typicalAccount } from "../../test/support/purgeFixtures.js";
@@ -162,6 +162,24 @@ describe("purge (SPEC 12.2)", () => {
     expect(event?.detail).toMatchObject({ userId: account.userId, actorId: admin.userId });
 
     await expect(purgeAccount(services)({ userId: account.userId, correlationId: "c", actor: adminActor(admin.userId) })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("two purges of one account at once (the job and an admin): it is erased once, one user.purged", async () => {
+    const { services, clock } = await timedServices();
+    const account = await typicalAccount(services, { activity: 20 });
+    clock.advance(31 * DAY);
+    const admin = await signUpUser(services);
+    const results = await Promise.allSettled([
+      purgeAccount(services)({ userId: account.userId, correlationId: "job", actor: systemActor }),
+      purgeAccount(services)({ userId: account.userId, correlationId: "admin", actor: adminActor(admin.userId) }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled" && r.value.outcome === "purged")).toHaveLength(1);
+    // The other finds the account gone (absent, or 404 to the admin) or lost the race on the marker (409).
+    for (const result of results) {
+      if (result.status === "rejected") expect(result.reason instanceof NotFoundError || result.reason instanceof ConcurrentModificationError).toBe(true);
+    }
+    expect(await remainsOf(services, account)).toEqual(NOTHING_LEFT);
+    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(1);
   });
 
   it("the job leaves an active account alone (one restored since the index was read)", async () => {
