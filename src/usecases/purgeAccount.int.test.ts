@@ -129,6 +129,9 @@ describe("purge (SPEC 12.2)", () => {
     expect(halfway.partition?.length).toBeGreaterThan(1);
     expect(halfway.partition?.length).toBeLessThan(50);
     expect(halfway.claims).toHaveLength(5);
+    // The links went with the marker: no restore link can bring back a half-erased account.
+    expect(halfway.linkToken).toEqual([]);
+    expect(halfway.partition?.map((item) => (item as { SK: string }).SK)).not.toContain("LINK#test");
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(0);
 
     // Crash again after every batch, email items included, is gone (at the claims' read): the

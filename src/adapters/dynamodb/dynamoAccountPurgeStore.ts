@@ -25,7 +25,8 @@ const USER_RATE_SCOPE = "verify-user";
  *    so no write of the user can add an item behind the purge and a crashed run is found again.
  * 2. The purge marker on the profile: `purgeStartedAt`, and `purgeAddresses`, every address whose
  *    claim the purge must release, recorded before any email item goes (a resumed run no longer
- *    finds them in the partition).
+ *    finds them in the partition); the user's links (restore, revert) go in the same transaction,
+ *    so no link can bring back a half-erased account.
  * 3. Batch-delete everything but the profile: partition items, the token items the `LINK#` pointers
  *    name, the outbox items of the user's recent events (found through the activity trail),
  *    idempotency records (`IDEMPOTENCY#{userId}`), the user's own rate windows. Address-keyed limits
@@ -80,7 +81,10 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
       for (const item of partition) {
         if (String(item.SK).startsWith(keys.emailSortPrefix)) addresses.add(String(item.email));
       }
-      if (!profile.purgeStartedAt || addresses.size > recorded.size) await markPurging(profile, addresses, now);
+      const links = linkKeysOf(partition);
+      if (!profile.purgeStartedAt || addresses.size > recorded.size || links.length) await markPurging(profile, addresses, links, now);
+      // The links went with the marker.
+      partition = partition.filter((item) => !String(item.SK).startsWith(keys.linkSortPrefix));
 
       await batchDelete(await keysToErase(partition, userId, now));
 
@@ -139,27 +143,42 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
   /**
    * The marker: the addresses to release, and a purgeAt no later than now (an admin's purge of an
    * account in its grace period is then due for the job too, should this run stop). The version
-   * moves, so a restore racing the purge fails on its version condition.
+   * moves, so a restore racing the purge fails on its version condition. The user's live links
+   * (pointers and the token items they name) go in the same transaction: from the marker on, no
+   * restore link can bring back a half-erased account.
    */
-  async function markPurging(profile: ProfileItem, addresses: Set<string>, now: string): Promise<void> {
+  async function markPurging(profile: ProfileItem, addresses: Set<string>, links: Key[], now: string): Promise<void> {
     const purgeAt = profile.purgeAt && profile.purgeAt <= now ? profile.purgeAt : now;
-    await conditional(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.profile(profile.userId),
-        UpdateExpression: `SET purgeStartedAt = if_not_exists(purgeStartedAt, :now), purgeAt = :purgeAt, GSI2SK = :purgeAt, #version = :next${addresses.size ? " ADD purgeAddresses :addresses" : ""}`,
-        ConditionExpression: "#status = :deleted AND #version = :expected",
-        ExpressionAttributeNames: { "#status": "status", "#version": "version" },
-        ExpressionAttributeValues: {
-          ":now": now,
-          ":purgeAt": purgeAt,
-          ":deleted": "deleted",
-          ":next": profile.version + 1,
-          ":expected": profile.version,
-          ...(addresses.size ? { ":addresses": addresses } : {}),
-        },
-      }),
-    );
+    const marker = {
+      TableName: tableName,
+      Key: keys.profile(profile.userId),
+      UpdateExpression: `SET purgeStartedAt = if_not_exists(purgeStartedAt, :now), purgeAt = :purgeAt, GSI2SK = :purgeAt, #version = :next${addresses.size ? " ADD purgeAddresses :addresses" : ""}`,
+      ConditionExpression: "#status = :deleted AND #version = :expected",
+      ExpressionAttributeNames: { "#status": "status", "#version": "version" },
+      ExpressionAttributeValues: {
+        ":now": now,
+        ":purgeAt": purgeAt,
+        ":deleted": "deleted",
+        ":next": profile.version + 1,
+        ":expected": profile.version,
+        ...(addresses.size ? { ":addresses": addresses } : {}),
+      },
+    };
+    if (!links.length) return conditional(new UpdateCommand(marker));
+    await transactWrite(db, [
+      { name: "markPurging", item: { Update: marker }, onConditionFailed: () => new ConcurrentModificationError() },
+      ...links.map((Key): NamedItem => ({ name: "deleteLinkOfPurged", item: { Delete: { TableName: tableName, Key } } })),
+    ]);
+  }
+
+  /** The user's link pointers and the token items they name. */
+  function linkKeysOf(partition: Record<string, unknown>[]): Key[] {
+    return partition
+      .filter((item) => String(item.SK).startsWith(keys.linkSortPrefix))
+      .flatMap((item) => [
+        { PK: String(item.PK), SK: String(item.SK) },
+        ...(item.tokenPK && item.tokenSK ? [{ PK: String(item.tokenPK), SK: String(item.tokenSK) }] : []),
+      ]);
   }
 
   async function conditional(command: UpdateCommand): Promise<void> {
