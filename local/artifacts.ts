@@ -25,9 +25,9 @@ interface TemplateFunction {
 
 /**
  * Variables the local stack sets itself (endpoints, names from Terraform's SSM parameters, the
- * stage, origins) or replaces: the code secret is a file locally, where AWS has an SSM parameter.
+ * stage, origins, the web page's URL in links) or replaces: the code secret is a file locally, where AWS has an SSM parameter.
  */
-const LOCAL_ONLY = new Set(["STAGE", "ALLOWED_ORIGINS", "CODE_SECRET_PARAMETER"]);
+const LOCAL_ONLY = new Set(["STAGE", "ALLOWED_ORIGINS", "WEB_URL", "CODE_SECRET_PARAMETER"]);
 
 /**
  * The shipped artifact, ready to run: `npm run package`'s zips (cachedPackage: built once per set of

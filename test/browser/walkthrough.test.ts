@@ -269,6 +269,26 @@ describe("web page walkthrough", () => {
     await shot("09-deleted-sign-in-refused");
   });
 
+  it("restores the account through the restore link mailed with the deletion notice", async () => {
+    // The notice went to the primary address; the mailbox panel shows its link (SPEC 7, 12.1).
+    const link = page
+      .locator(`[data-testid="mailbox-message"][data-to="${secondAddress}"]`)
+      .filter({ hasText: "Your account was deleted" })
+      .getByTestId("mailbox-link");
+    await expect.poll(() => link.count(), WAIT).toBeGreaterThan(0);
+    expect(await link.first().getAttribute("href")).toMatch(/\/#restore=[A-Za-z0-9_-]{43}$/);
+    await link.first().click();
+    await expect.poll(() => text("notice"), WAIT).toMatch(/^Account restored/);
+    // The token leaves the address bar once used.
+    expect(page.url()).not.toContain("#restore=");
+
+    // The Cognito-sync consumer enables the user on user.restored: until it has, sign-in is refused.
+    await expect.poll(() => attemptSignIn(secondAddress), WAIT).toBe("signed in");
+    expect(await text("session-status")).toBe(`Signed in as ${secondAddress}`);
+    await eventShown("user.restored");
+    await shot("10-restored-through-link");
+  });
+
   it("raised no uncaught error in the page", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -84,6 +84,20 @@ export function createApi({ apiUrl, session }) {
       const query = new URLSearchParams({ limit: "10", ...(cursor ? { cursor } : {}) });
       return (await send("GET", `/users/me/activity?${query}`)).data;
     },
+    /**
+     * POST /account/restore or /account/revert with a mailed link's token: public routes, so no
+     * token, no refresh and no Idempotency-Key (the link is single use).
+     */
+    async redeemLink(purpose, token) {
+      const response = await fetch(`${apiUrl}/account/${purpose}`, {
+        method: "POST",
+        headers: { Accept: "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify({ token }),
+      });
+      const data = await response.json().catch(() => undefined);
+      if (!response.ok) throw new ApiError(response.status, data);
+      return data;
+    },
     /** The export and the file name the API gives it (Content-Disposition, when the browser may read it). */
     async exportData() {
       const { data, headers } = await send("GET", "/users/me/export");

@@ -6,6 +6,7 @@ import { createCognito } from "./cognito.js";
 import { loadConfig } from "./config.js";
 import { $, busy, formatTime, showError, showMessage } from "./dom.js";
 import { createEmailsView } from "./emails.js";
+import { redeemLinkInAddress } from "./links.js";
 import { startPanels } from "./panels.js";
 import { createProfileView } from "./profile.js";
 import { clearTokens, loadTokens, saveTokens } from "./session.js";
@@ -62,7 +63,12 @@ async function main() {
   const account = setupDeleteAccount({
     api,
     onDeleted: async (result) => {
+      // The mailbox panel keeps showing the account's addresses: the deletion notice (and its
+      // restore link) arrives there after the session has ended.
+      const addresses = accountAddresses;
       endSession();
+      accountAddresses = addresses;
+      panels?.refresh();
       const purge = result?.purgeAt ? ` It will be erased for good on ${formatTime(result.purgeAt)}.` : "";
       showMessage(notice, "success", `Your account was deleted (${formatTime(result?.deletedAt)}).${purge}`);
     },
@@ -134,8 +140,23 @@ async function main() {
     });
   }
 
+  // A mailed restore or revert link opened this page (or was opened while it was open).
+  const redeemLink = () =>
+    redeemLinkInAddress({
+      api,
+      notice,
+      // A revert signs the user out everywhere: this page's session ends with the others.
+      onRedeemed: (purpose) => {
+        if (purpose === "revert" && tokens) endSession();
+      },
+    });
+  window.addEventListener("hashchange", () => {
+    redeemLink().catch((error) => showError(notice, error));
+  });
+
   if (tokens) await enter();
   else show(false);
+  await redeemLink();
 }
 
 main().catch((error) => {

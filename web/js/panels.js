@@ -71,7 +71,17 @@ function mailItem(message) {
     el("div", { class: "feed-meta" },
       el("span", { text: `To ${message.to}` }),
       el("time", { datetime: message.sentAt, text: formatTime(message.sentAt) })),
-    message.code && el("div", { class: "code" }, el("span", { text: "Code " }), el("code", { "data-testid": "mailbox-code", text: message.code })));
+    message.code && el("div", { class: "code" }, el("span", { text: "Code " }), el("code", { "data-testid": "mailbox-code", text: message.code })),
+    // A restore or revert link opens this page, which acts on it (links.js). Only links to this page are shown.
+    isPageLink(message.link) && el("a", { class: "mail-link", "data-testid": "mailbox-link", href: message.link, text: "Open the link" }));
+}
+
+function isPageLink(link) {
+  try {
+    return typeof link === "string" && new URL(link).origin === location.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** One line of what the event says, beyond its type: enough to follow a walkthrough. */
