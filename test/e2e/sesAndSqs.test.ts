@@ -20,8 +20,10 @@ describe.skipIf(deployed)("mail over SESv2: the local SES server holds what the 
     const to = (address: string) => emails.filter((mail) => mail.destination.to.includes(address));
     const [signUpCode] = await mailbox(user.email);
     const [verification] = await mailbox(added);
-    expect(to(user.email).map((m) => m.subject)).toEqual(["Your verification code"]);
-    expect(to(user.email)[0]?.body.text).toContain(signUpCode?.code);
+    // Cognito's sign-up code (the primary may also get notices, e.g. of the added address).
+    const signUpMails = to(user.email).filter((m) => m.subject === "Your verification code");
+    expect(signUpMails).toHaveLength(1);
+    expect(signUpMails[0]?.body.text).toContain(signUpCode?.code);
     expect(to(added).map((m) => m.subject)).toEqual(["Verify your email address"]);
     expect(to(added)[0]?.body.text).toContain(verification?.code);
     expect(verification).toMatchObject({ to: added, code: expect.stringMatching(/^\d{6}$/), link: null, sentAt: expect.any(String) });
