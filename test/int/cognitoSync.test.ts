@@ -15,6 +15,9 @@ import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { adminActor, userActor } from "../../src/domain/activity.js";
 import { purgeAccount } from "../../src/usecases/purgeAccount.js";
+import { restoreAccount } from "../../src/usecases/restoreAccount.js";
+import { revertPrimaryEmail } from "../../src/usecases/revertPrimaryEmail.js";
+import { InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 
 const PASSWORD = "Correct-Horse-1";
 const correlationId = "cognito-sync-test";
@@ -160,6 +163,49 @@ describe("cognitoSync consumer: Cognito follows our events", () => {
     );
     expect((await cognito.signIn(third, PASSWORD)).AuthenticationResult?.AccessToken).toBeTruthy();
     await expect(cognito.signIn(email, PASSWORD)).rejects.toThrow();
+  });
+
+  it("user.restored enables the user again (SPEC 12.1); delivered twice, still enabled", async () => {
+    await deleteAccount(services)({ userId, correlationId, actor: userActor(userId) });
+    expect(await deliver(await lastEvent(services, userId, "user.deleted"))).toEqual({ action: "disable", userId });
+    const link = services.mailbox.to(email).filter((m) => m.subject === "Your account was deleted").at(-1)?.link ?? "";
+    await restoreAccount(services)({ body: { token: link.split("#restore=")[1] }, correlationId });
+    const restored = await lastEvent(services, userId, "user.restored");
+
+    expect(await deliver(restored)).toEqual({ action: "enable", userId });
+    expect(await deliver(restored)).toEqual({ action: "enable", userId });
+    expect((await cognito.getUser(userId)).Enabled).toBe(true);
+    expect((await cognito.signIn(email, PASSWORD)).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("a revert (SPEC 12.3) restores the sign-in name, revokes refresh tokens and requires a password reset; twice is harmless", async () => {
+    const second = `second-${email}`;
+    const { email: added } = await addEmail(services)({ userId, email: second, correlationId });
+    await confirmVerification(services)({ userId, emailId: added.emailId, code: services.mailbox.to(second).at(-1)?.code ?? "", correlationId });
+    await setPrimaryEmail(services)({ caller: { userId, groups: [], authTime: Math.floor(Date.now() / 1000) }, emailId: added.emailId, correlationId });
+    expect(await deliver(await lastEvent(services, userId, "email.primary.changed"))).toEqual({ action: "setEmail", userId });
+    const session = await cognito.signIn(second, PASSWORD);
+
+    const link = services.mailbox.to(email).filter((m) => m.subject === "Your primary email address was changed").at(-1)?.link ?? "";
+    await revertPrimaryEmail(services)({ body: { token: link.split("#revert=")[1] }, correlationId });
+    const reverted = await lastEvent(services, userId, "email.primary.changed");
+    expect(reverted.detail).toMatchObject({ reason: "revert", newEmail: email });
+
+    expect(await deliver(reverted)).toEqual({ action: "revertEmail", userId });
+    expect(await deliver(reverted)).toEqual({ action: "revertEmail", userId });
+    const user = await cognito.getUser(userId);
+    expect(user.UserStatus).toBe("RESET_REQUIRED");
+    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: "email", Value: email }]));
+    await expect(
+      cognito.client.send(
+        new InitiateAuthCommand({
+          ClientId: cognito.clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: session.AuthenticationResult?.RefreshToken ?? "" },
+        }),
+      ),
+    ).rejects.toThrow();
+    await expect(cognito.signIn(email, PASSWORD)).rejects.toMatchObject({ name: "PasswordResetRequiredException" });
   });
 
   it("ignores event types it does not handle", async () => {
