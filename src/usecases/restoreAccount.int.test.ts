@@ -1,10 +1,13 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { logger } from "../observability.js";
 import { userActor } from "../domain/activity.js";
 import { handler } from "../handlers/http/restoreAccount.js";
 import { handler as revertHandler } from "../handlers/http/revertPrimaryEmail.js";
 import { invoke } from "../../test/support/apiEvent.js";
 import { emailTestBed, ManualClock, outboxEvents, scanTable, type TestUser } from "../../test/support/emailFixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
+import { createTestServices } from "../../test/support/testServices.js";
+import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
 
@@ -96,6 +99,35 @@ describe("POST /account/restore", () => {
     const token = await deleteAndGetToken();
     expect((await restore({ token })).statusCode).toBe(200);
     expect(await profileOf(alice.userId)).toMatchObject({ status: "suspended", suspendedReason: "spam", GSI2PK: "STATUS#suspended" });
+  });
+
+  describe("logs", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("hold no link token, whatever happens: issued, refused, spent, or its notice lost (SPEC 11.9)", async () => {
+      // Every call to the logger, whatever the level the tests run at, as the line it would print.
+      const lines: string[] = [];
+      for (const level of ["debug", "info", "warn", "error"] as const) {
+        vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+          lines.push(JSON.stringify(args, (_key, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value)));
+        });
+      }
+
+      const token = await deleteAndGetToken();
+      await restore({ token: token.slice(0, 42) + (token.endsWith("A") ? "B" : "A") });
+      await restore({ token });
+      await restore({ token });
+      // A notice that cannot be sent is logged (and counted): its text, which holds the link, is not.
+      const failing = await createTestServices({ mailer: { send: () => Promise.reject(new Error("SES is down")) } });
+      const { userId } = await signUpUser(failing);
+      await deleteAccount(failing)({ userId, correlationId: "c", actor: userActor(userId) });
+
+      expect(lines.some((line) => line.includes("Security notice not sent"))).toBe(true);
+      expect(lines.join("\n")).not.toContain(token);
+      expect(lines.join("\n")).not.toMatch(/#restore=/);
+    });
   });
 
   it("a later deletion mails a new link; the spent one stays dead", async () => {
