@@ -253,6 +253,7 @@ const EVENT_TYPES = [
   "user.deleted",
   "user.suspended",
   "user.reactivated",
+  "user.restored",
   "user.purged",
   "email.added",
   "email.verified",
@@ -275,6 +276,12 @@ describe.skipIf(deployed)("published events match the committed JSON Schemas", (
     await exchange(200, "POST", `/admin/users/${user.userId}/suspend`, { token: admin.accessToken, body: { reason: "contract" } });
     await exchange(200, "POST", `/admin/users/${user.userId}/reactivate`, { token: admin.accessToken });
     await exchange(200, "DELETE", "/users/me", { token });
+    // The restore link from the deletion notice (SPEC 12.1): the public route's answers, 200 then 400.
+    const restoreLink = (await mailbox(next.email)).filter((m) => m.subject === "Your account was deleted").at(-1)?.link ?? "";
+    const restoreToken = restoreLink.split("#restore=")[1] ?? "";
+    await exchange(200, "POST", "/account/restore", { body: { token: restoreToken } });
+    await exchange(400, "POST", "/account/restore", { body: { token: restoreToken } });
+    await exchange(400, "POST", "/account/revert", { body: {} });
     await exchange(200, "POST", `/admin/users/${user.userId}/purge`, { token: admin.accessToken });
 
     const events = await vi.waitFor(
