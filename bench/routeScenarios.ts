@@ -12,9 +12,14 @@ import { handler as deleteMe } from "../src/handlers/http/deleteMe.js";
 import { handler as getMe } from "../src/handlers/http/getMe.js";
 import { handler as listEmails } from "../src/handlers/http/listEmails.js";
 import { handler as removeEmail } from "../src/handlers/http/removeEmail.js";
+import { handler as restoreAccount } from "../src/handlers/http/restoreAccount.js";
+import { handler as revertPrimaryEmail } from "../src/handlers/http/revertPrimaryEmail.js";
 import { handler as sendVerification } from "../src/handlers/http/sendVerification.js";
 import { handler as setPrimaryEmail } from "../src/handlers/http/setPrimaryEmail.js";
 import { handler as updateMe } from "../src/handlers/http/updateMe.js";
+import { userActor } from "../src/domain/activity.js";
+import { deleteAccount } from "../src/usecases/deleteAccount.js";
+import { setPrimaryEmail as changePrimary } from "../src/usecases/setPrimaryEmail.js";
 import type { ApiEventInput } from "../test/support/apiEvent.js";
 import { benchFixtures, type BenchUser } from "./benchFixtures.js";
 
@@ -99,6 +104,30 @@ export async function routeScenarios(services: Services, mailbox: MemoryMailbox)
       prepare: async (n) => suspended.splice(0, n).map(({ userId }) => ({ method: "POST", path: `/admin/users/${userId}/reactivate`, resource: "/admin/users/{userId}/reactivate", pathParameters: { userId }, claims: admin })),
     },
     {
+      // Public: the token of the restore link mailed at deletion (each account deleted beforehand).
+      route: "POST /account/restore", kind: "write", handler: restoreAccount, status: 200,
+      prepare: async (n) =>
+        Promise.all(
+          (await f.users(n)).map(async (user) => {
+            await deleteAccount(services)({ userId: user.userId, correlationId: "bench", actor: userActor(user.userId) });
+            return { method: "POST", path: "/account/restore", body: { token: linkToken(mailbox, user.email, "restore") } };
+          }),
+        ),
+    },
+    {
+      // Public: the revert link mailed to the old address after a primary change made beforehand.
+      route: "POST /account/revert", kind: "write", handler: revertPrimaryEmail, status: 200,
+      prepare: async (n) =>
+        Promise.all(
+          (await f.users(n)).map(async (user) => {
+            const { emailId } = await f.addVerified(user);
+            const caller = { userId: user.userId, groups: [], authTime: Math.floor(services.clock.now().getTime() / 1000) };
+            await changePrimary(services)({ caller, emailId, correlationId: "bench" });
+            return { method: "POST", path: "/account/revert", body: { token: linkToken(mailbox, user.email, "revert") } };
+          }),
+        ),
+    },
+    {
       route: "POST /admin/users/{userId}/purge (new account)", kind: "purge", handler: adminPurgeUser, status: 200,
       prepare: async (n) => (await f.users(n)).map(({ userId }) => purgeCall(userId, admin)),
     },
@@ -122,5 +151,14 @@ const purgeCall = (userId: string, admin: { sub: string; groups: string[] }): Ap
   pathParameters: { userId },
   claims: admin,
 });
+
+/** The token of the newest restore or revert link mailed to an address. */
+function linkToken(mailbox: MemoryMailbox, address: string, purpose: "restore" | "revert"): string {
+  for (const mail of mailbox.to(address).reverse()) {
+    const token = new RegExp(`#${purpose}=([A-Za-z0-9_-]{43})`).exec(mail.text)?.[1];
+    if (token) return token;
+  }
+  throw new Error(`no ${purpose} link mailed to ${address}`);
+}
 
 const repeat = (n: number, make: (i: number) => ApiEventInput): ApiEventInput[] => Array.from({ length: n }, (_, i) => make(i));

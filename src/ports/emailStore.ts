@@ -19,6 +19,8 @@ export interface EmailAccount {
   profile: UserProfile;
   emails: EmailRecord[];
   codes: Map<string, StoredCode>;
+  /** The digest of the user's live revert link, if any (its pointer is in the partition): a new one replaces it. */
+  revertLinkDigest?: string;
 }
 
 /** A code send, counted in the address's window and the user's, refused while the address is locked. */
@@ -35,6 +37,8 @@ export interface CodeSend {
 export interface AddressState {
   claim?: AddressClaim;
   limits: SendLimitState;
+  /** The adding user's primary address (the profile's), read in the same round trip: the "address added" notice goes there. */
+  primaryAddress?: string;
 }
 
 /** What a resend needs; profile or email is missing when it does not exist. */
@@ -107,7 +111,10 @@ export interface EmailStore {
     oldPrimary: EmailRecord | undefined;
     newPrimary: EmailRecord;
     events: DomainEvent[];
-    /** The revert link mailed to the old primary, issued in the switch's transaction (replacing an older one). */
-    revertLink?: LinkTokenRecord;
+    /**
+     * The revert link mailed to the old primary, issued in the switch's transaction; `replaces`
+     * is the live one read with the account (EmailAccount.revertLinkDigest), deleted in it.
+     */
+    revertLink?: { token: LinkTokenRecord; replaces?: string };
   }): Promise<void>;
 }

@@ -51,8 +51,7 @@ export interface ProfileStore {
   /**
    * Writes `next` only if the stored version is still `expectedVersion` (else
    * ConcurrentModificationError); `requireActive` also refuses non-active accounts. `issueLink`
-   * writes a link token (the deletion's restore link) in the same transaction, replacing the
-   * user's older link of that purpose.
+   * writes the deletion's restore link token in the same transaction (no older one can exist).
    */
   saveAtVersion(
     next: UserProfile,

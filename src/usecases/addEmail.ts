@@ -12,7 +12,7 @@ import { epochSeconds } from "../ports/clock.js";
 import type { AddressClaim } from "../ports/emailStore.js";
 import { logger } from "../observability.js";
 import { emailAddedNotice, verificationMail } from "./mailMessages.js";
-import { noticeToPrimary } from "./sendNotice.js";
+import { sendNotice } from "./sendNotice.js";
 
 export interface AddEmailInput {
   userId: string;
@@ -33,13 +33,13 @@ export interface AddEmailResult {
  * same transaction.
  */
 export const addEmail =
-  (services: Pick<Services, "emails" | "profiles" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
+  (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids" | "keyedHasher">) =>
   async ({ userId, email, correlationId }: AddEmailInput): Promise<AddEmailResult> => {
     const address = normalizeEmail(email);
     const ctx = eventContext(services, correlationId, userActor(userId));
     const nowEpoch = epochSeconds(services.clock.now());
     const windows = codeSendWindows(nowEpoch);
-    const { claim, limits } = await services.emails.addressState(address, { userId, windows });
+    const { claim, limits, primaryAddress } = await services.emails.addressState(address, { userId, windows });
     const takeOver = claim && takeOverOf(claim, userId, nowEpoch);
     const count = allowedSend(windows, limits, nowEpoch, "add");
 
@@ -78,7 +78,7 @@ export const addEmail =
       logger.warn("Verification mail not sent", { emailId: record.emailId, error: error as Error });
     });
     // SPEC 12.6: the primary address hears of every address added to the account.
-    await noticeToPrimary(services, userId, (primary) => emailAddedNotice(primary, address));
+    if (primaryAddress) await sendNotice(services, emailAddedNotice(primaryAddress, address), userId);
     // The headers come from the counts read before the transaction plus this send. The
     // transaction's conditions on the window items enforce the limits; only a send racing this
     // one can make the reported remainder one too generous.

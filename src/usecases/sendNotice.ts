@@ -17,22 +17,3 @@ export async function sendNotice(services: Pick<Services, "mailer">, mail: Outgo
   }
 }
 
-/**
- * A notice to the account's primary address when the caller has not read the profile: the read
- * and the send both happen after the change committed, and neither may fail it.
- */
-export async function noticeToPrimary(
-  services: Pick<Services, "mailer" | "profiles">,
-  userId: string,
-  build: (primary: string) => OutgoingMail,
-): Promise<void> {
-  let primary: string | undefined;
-  try {
-    primary = (await services.profiles.get(userId))?.email;
-  } catch (error) {
-    logger.warn("Security notice not sent: profile unreadable", { userId, error: error as Error });
-    metrics.addMetric("NoticeMailFailed", MetricUnit.Count, 1);
-    return;
-  }
-  if (primary) await sendNotice(services, build(primary), userId);
-}

@@ -60,7 +60,7 @@ export const setPrimaryEmail =
       oldPrimary,
       newPrimary: target,
       events: [event],
-      revertLink,
+      revertLink: { token: revertLink, ...(account.revertLinkDigest ? { replaces: account.revertLinkDigest } : {}) },
     });
 
     // The switch is committed; a lost notice must not turn it into an error.

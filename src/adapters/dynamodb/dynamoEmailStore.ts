@@ -18,7 +18,7 @@ import {
   unsetEmailPrimary,
 } from "./emailItems.js";
 import { keys } from "./keys.js";
-import { currentLinkDigest, issueLinkToken } from "./linkTokenItems.js";
+import { issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -40,24 +40,32 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       let profile: UserProfile | undefined;
       const emails: EmailRecord[] = [];
       const codes = new Map<string, StoredCode>();
+      let revertLinkDigest: string | undefined;
       for (const item of await queryUserPartition(db, tableName, userId)) {
         const sk = String(item.SK);
         if (sk === keys.profile(userId).SK) profile = toProfile(item);
+        else if (sk === keys.linkPointer(userId, "revert").SK) revertLinkDigest = String(item.digest);
         else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
         else if (sk.startsWith(keys.codeSortPrefix)) {
           const { emailId, ...code } = toStoredCode(item);
           codes.set(emailId, code);
         }
       }
-      return profile ? { profile, emails, codes } : undefined;
+      return profile ? { profile, emails, codes, ...(revertLinkDigest ? { revertLinkDigest } : {}) } : undefined;
     },
 
     async addressState(address, { userId, windows }) {
       const claimKey = keys.emailClaim(address);
       const limitKeys = sendLimitKeys({ userId, address, windows });
-      const items = await batchGetItems(db, tableName, [claimKey, ...Object.values(limitKeys)]);
+      const profileKey = keys.profile(userId);
+      const items = await batchGetItems(db, tableName, [claimKey, profileKey, ...Object.values(limitKeys)]);
       const claim = items.get(claimKey);
-      return { ...(claim ? { claim: toAddressClaim(claim) } : {}), limits: sendLimitStateOf(items, limitKeys, userId) };
+      const primaryAddress = items.get(profileKey)?.email;
+      return {
+        ...(claim ? { claim: toAddressClaim(claim) } : {}),
+        limits: sendLimitStateOf(items, limitKeys, userId),
+        ...(typeof primaryAddress === "string" ? { primaryAddress } : {}),
+      };
     },
 
     async resendTarget(userId, emailId, windows) {
@@ -135,9 +143,8 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     },
 
     async switchPrimary({ profile, expectedVersion, oldPrimary, newPrimary, events, revertLink }) {
-      const previousLink = revertLink ? await currentLinkDigest(db, tableName, profile.userId, "revert") : undefined;
       await transact([
-        ...(revertLink ? issueLinkToken(tableName, revertLink, previousLink) : []),
+        ...(revertLink ? issueLinkToken(tableName, revertLink.token, revertLink.replaces) : []),
         ...(oldPrimary ? [unsetEmailPrimary(tableName, profile.userId, oldPrimary.emailId)] : []),
         setEmailPrimary(tableName, profile.userId, newPrimary.emailId),
         putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true }),

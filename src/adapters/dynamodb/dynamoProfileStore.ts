@@ -7,7 +7,7 @@ import { recordEvent, toActivityItem } from "./activityItems.js";
 import { claimAddressAtSignUp, toAddressClaim } from "./emailClaimItems.js";
 import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
-import { currentLinkDigest, issueLinkToken } from "./linkTokenItems.js";
+import { issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
@@ -57,10 +57,12 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async saveAtVersion(next, expectedVersion, event, { issueLink, ...options } = {}) {
-      const previousLink = issueLink ? await currentLinkDigest(db, tableName, next.userId, issueLink.purpose) : undefined;
       await write([
         putProfileAtVersion(tableName, next, expectedVersion, options),
-        ...(issueLink ? issueLinkToken(tableName, issueLink, previousLink) : []),
+        // The deletion's restore link, without reading the pointer first: a restore pointer lives
+        // only while the account is deleted (a restore spends it, a purge erases it), and a deleted
+        // account is not deleted again, so there is never an older one to replace.
+        ...(issueLink ? issueLinkToken(tableName, issueLink, undefined, { unread: true }) : []),
         ...recordEvent(tableName, event),
       ]);
     },

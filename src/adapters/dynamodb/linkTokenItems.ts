@@ -61,26 +61,18 @@ export async function getLinkToken(db: DynamoDBDocumentClient, tableName: string
   return Item ? toLinkTokenRecord(digest, Item) : undefined;
 }
 
-/** The digest the user's pointer of a purpose names now (the link a new one replaces). */
-export async function currentLinkDigest(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  userId: string,
-  purpose: LinkPurpose,
-): Promise<string | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName, Key: keys.linkPointer(userId, purpose), ConsistentRead: true }),
-  );
-  return Item ? String((Item as unknown as LinkPointerItem).digest) : undefined;
-}
-
 /**
  * Writes a new link: its token item and the user's pointer to it; with `previousDigest` (what the
  * pointer named when read), the older token of the purpose is deleted in the same transaction. The
  * pointer is conditioned on still naming that previous digest: two links issued at once cannot
  * both leave a live token behind.
  */
-export function issueLinkToken(tableName: string, token: LinkTokenRecord, previousDigest?: string): NamedItem[] {
+export function issueLinkToken(
+  tableName: string,
+  token: LinkTokenRecord,
+  previousDigest?: string,
+  options: { unread?: boolean } = {},
+): NamedItem[] {
   const tokenKey = keys.linkToken(token.digest);
   const tokenItem: LinkTokenItem = {
     ...tokenKey,
@@ -112,9 +104,13 @@ export function issueLinkToken(tableName: string, token: LinkTokenRecord, previo
         Put: {
           TableName: tableName,
           Item: pointer,
-          ...(previousDigest
-            ? { ConditionExpression: "digest = :previous", ExpressionAttributeValues: { ":previous": previousDigest } }
-            : { ConditionExpression: "attribute_not_exists(PK)" }),
+          // `unread`: the caller did not read the pointer (none can exist: see saveAtVersion), so
+          // the pointer is written whatever is there.
+          ...(options.unread
+            ? {}
+            : previousDigest
+              ? { ConditionExpression: "digest = :previous", ExpressionAttributeValues: { ":previous": previousDigest } }
+              : { ConditionExpression: "attribute_not_exists(PK)" }),
         },
       },
       onConditionFailed: () => new ConcurrentModificationError(),

@@ -1,4 +1,4 @@
-import { emails, profiles } from "../../composition/factories/dynamo.js";
+import { emails } from "../../composition/factories/dynamo.js";
 import { idempotencyStore } from "../../composition/factories/idempotencyStore.js";
 import { keyedHasher } from "../../composition/factories/keyedHasher.js";
 import { mailer } from "../../composition/factories/mailer.js";
@@ -18,5 +18,5 @@ export const handler = httpHandler(
     const result = await addEmail(services)({ userId: req.caller.userId, email, correlationId: req.correlationId });
     return created(result.email, rateLimitHeaders(result.rateLimit));
   }),
-  { uses: { emails, profiles, mailer, clock, ids, keyedHasher, idempotencyStore } },
+  { uses: { emails, mailer, clock, ids, keyedHasher, idempotencyStore } },
 );
