@@ -64,6 +64,16 @@ describe("POST /account/revert", () => {
     expect(await services.profiles.claimOf(alice.email)).toMatchObject({ userId: alice.userId, verified: true });
   });
 
+  it("confirms the old address if the user re-added it unverified: primary, verified, claim verified, code gone", async () => {
+    const token = await changePrimary(second.emailId, alice.email);
+    await removeEmail(services)({ userId: alice.userId, emailId: alice.primaryEmailId, correlationId: "c-rm" });
+    const { email: readded } = await addEmail(services)({ userId: alice.userId, email: alice.email, correlationId: "c-readd" });
+    expect((await revert(token)).statusCode).toBe(200);
+    expect((await services.emails.list(alice.userId)).find((e) => e.emailId === readded.emailId)).toMatchObject({ isPrimary: true, isVerified: true });
+    expect(await services.profiles.claimOf(alice.email)).toMatchObject({ userId: alice.userId, emailId: readded.emailId, verified: true });
+    expect((await scanTable(services)).filter((i) => i.SK === `CODE#${readded.emailId}`)).toEqual([]);
+  });
+
   it("409 when another account holds the removed address now; the link stays usable until it expires", async () => {
     const token = await changePrimary(second.emailId, alice.email);
     await removeEmail(services)({ userId: alice.userId, emailId: alice.primaryEmailId, correlationId: "c-rm" });
