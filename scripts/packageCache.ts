@@ -11,7 +11,7 @@ const ROOT = resolve(fileURLToPath(import.meta.url), "..", "..");
 const INPUT_FILES = ["serverless.yml", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"];
 const INPUT_DIRS = ["src", "scripts", "infra"];
 /** serverless.yml reads these from the environment. */
-const INPUT_ENV = ["ALLOWED_ORIGINS", "DEPLOYMENT_BUCKET"];
+const INPUT_ENV = ["ALLOWED_ORIGINS", "WEB_URL", "DEPLOYMENT_BUCKET"];
 
 function* files(dir: string): Generator<string> {
   if (!existsSync(dir)) return;
