@@ -253,7 +253,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     // Handlers build their graph from the environment on first use, as in Lambda: everything they
     // reach (table, pool, bus, SES, queues) is a local server named here, nothing is shared in process.
-    Object.assign(process.env, {
+    const environment: Record<string, string> = {
       DYNAMODB_ENDPOINT: faultProxy?.endpoint ?? dynamo.endpoint,
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,
@@ -270,6 +270,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SQS_ENDPOINT: sqs.endpoint,
       SIGNUP_RETRY_QUEUE_URL: sqs.queueUrl(queues.signUpRetry),
       EVENTS_DLQ_URL: sqs.queueUrl(queues.eventsDlq),
+    };
+    // Put back on stop: a test process that runs a stack, then builds graphs of its own from the
+    // environment, must not reach this stack's (closed) endpoints or mail its links.
+    const previous = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, environment);
+    stoppers.push(async () => {
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     });
 
     // A process may run several stacks in turn (tests), and an entry point keeps the graph it built

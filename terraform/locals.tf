@@ -14,7 +14,8 @@ locals {
   functions = [
     "getMe", "updateMe", "deleteMe", "listEmails", "addEmail", "removeEmail", "sendVerification",
     "confirmVerification", "setPrimaryEmail", "adminGetUser", "adminFindUsers", "adminSuspendUser",
-    "adminReactivateUser", "adminPurgeUser", "getMyActivity", "adminGetUserActivity", "exportMe", "preSignUp", "postConfirmation",
+    "adminReactivateUser", "adminPurgeUser", "getMyActivity", "adminGetUserActivity", "exportMe", "restoreAccount",
+    "revertPrimaryEmail", "preSignUp", "postConfirmation",
     "signUpRetryProcessor", "reconcileUsers", "purgeAccounts", "outboxRelay", "cognitoSync", "cognitoSelfService",
   ]
   lambda_name = { for f in local.functions : f => "${local.service}-${var.stage}-${f}" }
