@@ -253,7 +253,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     // Handlers build their graph from the environment on first use, as in Lambda: everything they
     // reach (table, pool, bus, SES, queues) is a local server named here, nothing is shared in process.
-    const environment: Record<string, string> = {
+    const environment: Record<string, string | undefined> = {
       DYNAMODB_ENDPOINT: faultProxy?.endpoint ?? dynamo.endpoint,
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,
@@ -274,7 +274,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Put back on stop: a test process that runs a stack, then builds graphs of its own from the
     // environment, must not reach this stack's (closed) endpoints or mail its links.
     const previous = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
-    Object.assign(process.env, environment);
+    for (const [name, value] of Object.entries(environment)) if (value !== undefined) process.env[name] = value;
     stoppers.push(async () => {
       for (const [name, value] of Object.entries(previous)) {
         if (value === undefined) delete process.env[name];
