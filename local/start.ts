@@ -48,7 +48,7 @@ async function main() {
       `User Service is running (local stack, ${stack.artifacts ? "handlers from the packaged zips" : "handlers from the sources"})`,
       `  Web page        ${stack.apiUrl}/`,
       `  API             ${stack.apiUrl}`,
-      `  OpenAPI         ${stack.apiUrl}/docs`,
+      `  API docs        ${stack.apiUrl}/docs (OpenAPI document: /docs/openapi.yaml)`,
       `  Mailbox         ${stack.apiUrl}/_local/mailbox?to=ADDRESS (SES viewer ${stack.sesEndpoint}/)`,
       `  Events          ${stack.apiUrl}/_local/events (dead letters: /_local/dlq)`,
       `  Cognito         ${stack.cognitoEndpoint} (pool ${stack.userPoolId}, client ${stack.clientId})`,

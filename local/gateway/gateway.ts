@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { basename, dirname } from "node:path";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { corsHeaders } from "../../src/http/cors.js";
 import { errorBody } from "../../src/http/errorResponse.js";
 import { close, listen, readBody, RequestError, type ErrorFormat } from "../listen.js";
 import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
 import type { HttpRoute } from "../serverlessFunctions.js";
+import { apiDocsFile } from "./apiDocs.js";
 import { cognitoAuthorizer, type AuthorizerConfig } from "./cognitoAuthorizer.js";
 import { localEndpoint, type LocalInspection } from "./localEndpoints.js";
 import { proxyEvent } from "./proxyEvent.js";
@@ -62,7 +62,8 @@ const gatewayErrorFormat: ErrorFormat = (status, message) => {
 /**
  * The local API Gateway: exactly the routes of serverless.yml, the Cognito authorizer with scopes,
  * REST v1 proxy events to the real handlers, CORS preflights and gateway responses in the
- * service's error body, plus the local-only endpoints, the web page and the OpenAPI document.
+ * service's error body, plus the local-only endpoints, the web page and the API docs (/docs: Swagger UI
+ * over the OpenAPI document, which stays at /docs/openapi.yaml).
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const lookup = routeTable(options.routes);
@@ -109,10 +110,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (found.kind === "not-found") {
       if (method === "GET" || method === "HEAD") {
-        const isDocs = url.pathname === "/docs" || url.pathname === "/docs/openapi.yaml";
-        const file = isDocs
-          ? await staticFile(dirname(options.openApiFile), `/${basename(options.openApiFile)}`)
-          : await staticFile(options.webRoot, url.pathname);
+        const docs = await apiDocsFile(url.pathname, options);
+        const file = docs === "not-docs" ? await staticFile(options.webRoot, url.pathname) : docs;
         if (file) return { statusCode: 200, headers: { "Content-Type": file.contentType }, body: file.body };
       }
       return gatewayError(404, `No route for ${method} ${url.pathname}`);

@@ -122,11 +122,24 @@ describe.skipIf(deployed)("the gateway's own answers", () => {
     expect(invalid.headers.get("x-correlation-id")).toBe(invalid.body.requestId);
   });
 
-  it("serves the web page at / and docs/openapi.yaml at /docs (404 while the file is missing)", async () => {
+  it("serves the web page at /, the API docs page at /docs and docs/openapi.yaml at /docs/openapi.yaml (404 while the file is missing)", async () => {
     const page = await fetch(new URL("/", (await api<{ apiUrl: string }>("GET", "/_local/config")).body.apiUrl));
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
-    const docs = await fetch(new URL("/docs", page.url));
+    const docsPage = await fetch(new URL("/docs", page.url));
+    expect(docsPage.status).toBe(200);
+    expect(docsPage.headers.get("content-type")).toContain("text/html");
+    expect(await docsPage.text()).toContain("/docs/swagger-ui/swagger-ui-bundle.js");
+    const bundle = await fetch(new URL("/docs/swagger-ui/swagger-ui-bundle.js", page.url));
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toContain("text/javascript");
+    // Only the allow-listed files of swagger-ui-dist's folder: nothing else of it, nothing beside it.
+    for (const path of ["/docs/swagger-ui/package.json", "/docs/swagger-ui/index.html", "/docs/swagger-ui/..%2Fswagger-ui-dist%2Fpackage.json", "/docs/swagger-ui/..%2F..%2Fpackage.json"]) {
+      const refused = await fetch(new URL(path, page.url));
+      expect(refused.status, path).toBe(404);
+      expect(await refused.json()).toMatchObject({ statusCode: 404, error: "Not Found" });
+    }
+    const docs = await fetch(new URL("/docs/openapi.yaml", page.url));
     if (existsSync("docs/openapi.yaml")) {
       expect(docs.status).toBe(200);
       expect(await docs.text()).toBe(readFileSync("docs/openapi.yaml", "utf8"));
