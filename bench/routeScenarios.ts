@@ -20,6 +20,7 @@ import { handler as updateMe } from "../src/handlers/http/updateMe.js";
 import { userActor } from "../src/domain/activity.js";
 import { deleteAccount } from "../src/usecases/deleteAccount.js";
 import { setPrimaryEmail as changePrimary } from "../src/usecases/setPrimaryEmail.js";
+import { suspendUser } from "../src/usecases/suspendUser.js";
 import type { ApiEventInput } from "../test/support/apiEvent.js";
 import { benchFixtures, type BenchUser } from "./benchFixtures.js";
 
@@ -58,6 +59,14 @@ export async function routeScenarios(services: Services, mailbox: MemoryMailbox)
     { route: "GET /users/me/emails", kind: "read", handler: listEmails, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: "/users/me/emails", claims: me(reader) })) },
     { route: "GET /admin/users/{userId}", kind: "read", handler: adminGetUser, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: `/admin/users/${reader.userId}`, resource: "/admin/users/{userId}", pathParameters: { userId: reader.userId }, claims: admin })) },
     { route: "GET /admin/users?email=", kind: "read", handler: adminFindUsers, status: 200, prepare: async (n) => repeat(n, () => ({ method: "GET", path: "/admin/users", query: { email: reader.email }, claims: admin })) },
+    {
+      route: "GET /admin/users?status=", kind: "read", handler: adminFindUsers, status: 200,
+      // A page of three suspended accounts from the status index (GSI2).
+      prepare: async (n) => {
+        for (const user of await f.users(3)) await suspendUser(services)({ userId: user.userId, actorId: admin.sub, reason: "bench", correlationId: "bench" });
+        return repeat(n, () => ({ method: "GET", path: "/admin/users", query: { status: "suspended", limit: "20" }, claims: admin }));
+      },
+    },
     {
       route: "PUT /users/me", kind: "write", handler: updateMe, status: 200,
       // Alternating names: every call is a real change, never the no-op path.

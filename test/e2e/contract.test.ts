@@ -177,14 +177,30 @@ describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
     await exchange(400, "POST", `/admin/users/${userId}/reactivate`, { token, body: { reason: "why" } });
     await exchange(413, "POST", `/admin/users/${userId}/reactivate`, { token, body: { padding: "x".repeat(11 * 1024) } });
     await exchange(404, "POST", `/admin/users/${randomUUID()}/suspend`, { token, body: { reason: "e2e" } });
+    // The listing (SPEC 12.8): from a GSI, so in AWS a change shows a moment later.
+    const listedIn = async (status: string, present: boolean) => {
+      for (let attempt = 0; ; attempt += 1) {
+        const page = await exchange<{ items: { userId: string; purgeAt?: string }[] }>(200, "GET", `/admin/users?status=${status}&limit=100`, { token });
+        const item = page.body.items.find((listed) => listed.userId === userId);
+        if (Boolean(item) === present || attempt >= 20) return item;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    await exchange(403, "GET", "/admin/users?status=suspended", { token: outsider.accessToken });
+    await exchange(400, "GET", `/admin/users?status=suspended&email=${encodeURIComponent(target.email)}`, { token });
+    await exchange(400, "GET", "/admin/users?status=active", { token });
+    await exchange(400, "GET", "/admin/users?status=suspended&cursor=forged.cursor", { token });
     await exchange(200, "POST", `/admin/users/${userId}/suspend`, { token, body: { reason: "e2e" } });
+    expect(await listedIn("suspended", true)).toMatchObject({ userId, email: target.email, status: "suspended" });
     const inactive = await exchange(403, "PUT", "/users/me", { token: target.accessToken, body: { firstName: "Eve" } });
     expect(inactive.body.message).toBe("Account is not active");
     await exchange(403, "POST", "/users/me/emails", { token: target.accessToken, body: { email: uniqueEmail() } });
     await exchange(200, "POST", `/admin/users/${userId}/reactivate`, { token });
+    expect(await listedIn("suspended", false)).toBeUndefined();
     await exchange(404, "POST", `/admin/users/${randomUUID()}/reactivate`, { token });
 
     await exchange(200, "DELETE", "/users/me", { token: target.accessToken });
+    expect(await listedIn("deleted", true)).toMatchObject({ userId, status: "deleted", purgeAt: expect.any(String) });
     await exchange(200, "DELETE", "/users/me", { token: target.accessToken });
     await exchange(409, "POST", `/admin/users/${userId}/suspend`, { token, body: { reason: "gone" } });
     await exchange(409, "POST", `/admin/users/${userId}/reactivate`, { token });
@@ -196,6 +212,7 @@ describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
     const purged = await exchange<{ purgedAt: string }>(200, "POST", `/admin/users/${userId}/purge`, { token });
     expect(purged.body).toEqual({ message: "Account purged", purgedAt: expect.any(String) });
     await exchange(404, "GET", `/admin/users/${userId}`, { token });
+    expect(await listedIn("deleted", false)).toBeUndefined();
     await exchange(404, "POST", `/admin/users/${userId}/purge`, { token });
   });
 

@@ -57,6 +57,7 @@ export const EXEMPTIONS: readonly Exemption[] = [
       "confirmVerification",
       "getMyActivity",
       "adminGetUserActivity",
+      "adminFindUsers",
       // Link tokens' keyed digests (SPEC 12.1, 12.3): issued at deletion and primary change, looked up by the public routes.
       "deleteMe",
       "setPrimaryEmail",

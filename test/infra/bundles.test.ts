@@ -56,7 +56,7 @@ const EXPECTED: Record<string, Part[]> = {
   setPrimaryEmail: ["dynamodb", "ses", "ssm"],
   adminGetUser: ["dynamodb", "zod"],
   adminGetUserActivity: ["dynamodb", "ssm", "zod"],
-  adminFindUsers: ["dynamodb", "zod"],
+  adminFindUsers: ["dynamodb", "ssm", "zod"],
   adminSuspendUser: ["dynamodb", "ses", "idempotency", "zod"],
   adminReactivateUser: ["dynamodb", "ses", "idempotency", "zod"],
   restoreAccount: ["dynamodb", "ses", "ssm"],

@@ -3,8 +3,8 @@ import { asList, readTemplate, resourcesOfType, type CfnTemplate, type IamStatem
 import { readTerraform, resource, type TerraformConfig } from "./support/terraform.js";
 
 /**
- * The functions that take keyed digests: the three that hash verification codes and the two that
- * sign activity cursors. The only ones that may read the code secret.
+ * The functions that take keyed digests: the three that hash verification codes and the ones that
+ * sign listing cursors. The only ones that may read the code secret.
  */
 const CODE_FUNCTIONS = [
   "AddEmailLambdaFunction",
@@ -12,6 +12,8 @@ const CODE_FUNCTIONS = [
   "ConfirmVerificationLambdaFunction",
   "GetMyActivityLambdaFunction",
   "AdminGetUserActivityLambdaFunction",
+  // The admin listing (GET /admin/users?status=) signs its cursor the same way.
+  "AdminFindUsersLambdaFunction",
   // Link tokens (SPEC 12.1, 12.3): written at deletion and primary change, read by the public routes.
   "DeleteMeLambdaFunction",
   "SetPrimaryEmailLambdaFunction",

@@ -1,15 +1,23 @@
-import { profiles } from "../../composition/factories/dynamo.js";
+import { createDynamoStatusListing } from "../../adapters/dynamodb/statusListing.js";
+import { db, profiles } from "../../composition/factories/dynamo.js";
+import { keyedHasher } from "../../composition/factories/keyedHasher.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
-import { findUsersQuery } from "../../http/schemas/profileSchemas.js";
-import { validate } from "../../http/validate.js";
+import { adminUsersQueryOf } from "../../http/schemas/adminSchemas.js";
 import { adminFindUserByEmail } from "../../usecases/adminFindUserByEmail.js";
+import { adminListUsers } from "../../usecases/adminListUsers.js";
 
-/** GET /admin/users?email=: the account holding an address. */
+/**
+ * GET /admin/users: `?email=`, the account holding an address; or `?status=suspended|deleted`
+ * (`&limit=&cursor=`), those accounts newest first from the sparse status index. One API Gateway
+ * method, so one function.
+ */
 export const handler = httpHandler(
   async (req, services) => {
-    const { email } = validate(findUsersQuery, req.query);
-    return ok(await adminFindUserByEmail(services)(email));
+    const query = adminUsersQueryOf(req.query);
+    if ("email" in query) return ok(await adminFindUserByEmail(services)(query.email));
+    const statusListing = createDynamoStatusListing(services.db, services.config.tableName);
+    return ok(await adminListUsers({ keyedHasher: services.keyedHasher, statusListing })(query));
   },
-  { uses: { profiles }, admin: true },
+  { uses: { profiles, db, keyedHasher }, admin: true },
 );
