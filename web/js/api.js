@@ -57,6 +57,10 @@ export function createApi({ apiUrl, session }) {
   const emailPath = (emailId) => `/users/me/emails/${encodeURIComponent(emailId)}`;
 
   return {
+    /** Any route, for views with calls of their own (the admin console): `{data, headers}`. */
+    request: send,
+    /** A POST with a fresh Idempotency-Key. */
+    postJson: post,
     async getProfile() {
       const { data, headers } = await send("GET", "/users/me");
       return { profile: data, etag: headers.get("ETag") };

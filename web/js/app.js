@@ -1,5 +1,6 @@
 import { setupDeleteAccount } from "./account.js";
 import { createActivityView } from "./activity.js";
+import { createAdminConsole, isAdminToken } from "./admin.js";
 import { createApi } from "./api.js";
 import { setupAuth } from "./auth.js";
 import { createCognito } from "./cognito.js";
@@ -41,6 +42,7 @@ async function main() {
   let userId;
 
   const activity = createActivityView({ api, userId: () => userId });
+  const adminConsole = createAdminConsole({ api });
   // Every change shows up in the activity: re-read it after the views re-read theirs.
   const refreshActivity = () => activity.load().catch(() => undefined);
   const profile = createProfileView({
@@ -89,6 +91,7 @@ async function main() {
     profile.clear();
     emails.clear();
     activity.clear();
+    adminConsole.show(false);
     account.reset();
     show(false);
   }
@@ -96,6 +99,8 @@ async function main() {
   async function enter() {
     show(true);
     status.textContent = "Signed in";
+    // The console for members of admins (the token's cognito:groups); the API checks it again.
+    adminConsole.show(isAdminToken(tokens?.accessToken ?? ""));
     try {
       await Promise.all([profile.load(), emails.load()]);
     } catch (error) {
