@@ -14,9 +14,11 @@ const metadata = z.strictObject({
 });
 
 const envelope = {
-  version: z.literal("1.0"),
+  version: z.literal("1.1"),
   eventId: z.uuid(),
   occurredAt: z.iso.datetime(),
+  // The event's place among the user's events: 1 for user.created, then +1 per event in commit order.
+  sequence: z.int().check(z.gte(1)),
   metadata,
 };
 

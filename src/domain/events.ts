@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Actor } from "./activity.js";
+import { ConcurrentModificationError } from "./errors.js";
 import type { eventDetailSchemas } from "./eventSchemas.js";
 
 /**
@@ -23,7 +24,10 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export type EventDetail<T extends EventType> = z.infer<(typeof eventDetailSchemas)[T]>;
-type EnvelopeKeys = "version" | "eventId" | "occurredAt" | "metadata";
+type EnvelopeKeys = "version" | "eventId" | "occurredAt" | "sequence" | "metadata";
+
+/** The envelope's version: "1.1" added `sequence` (SPEC 12.7). */
+export const EVENT_VERSION = "1.1";
 export type EventPayload<T extends EventType> = Omit<EventDetail<T>, EnvelopeKeys>;
 
 export const EVENT_SOURCE = "user-service";
@@ -55,17 +59,32 @@ export function correlationIdOfDetail(detail: unknown): string | undefined {
   return typeof metadata?.correlationId === "string" ? metadata.correlationId : undefined;
 }
 
+/**
+ * An event about `payload.userId` carrying its place in that user's order (SPEC 12.7): the
+ * sequence the profile held when the change read it, plus one (plus two for the change's second
+ * event about the same user, ...). The store advances the profile's counter to the last sequence
+ * in the same transaction, on condition that it still holds the value read.
+ */
 export function createEvent<T extends EventType>(
   detailType: T,
   payload: EventPayload<T>,
   ctx: EventContext,
+  sequence: number,
 ): DomainEvent<T> {
   const detail = {
-    version: "1.0",
+    version: EVENT_VERSION,
     eventId: ctx.newId(),
     occurredAt: ctx.now,
+    sequence,
     ...payload,
     metadata: { correlationId: ctx.correlationId, environment: ctx.environment, timestamp: ctx.now },
   } as EventDetail<T>;
   return { detailType, detail, actor: ctx.actor };
 }
+
+/**
+ * A transaction lost the race on a user's event sequence: another change committed an event for
+ * that user after this one read the profile. Nothing was written; the use case reads again and
+ * retries (retryingSequenceConflicts), and only answers 409 when it keeps losing.
+ */
+export class SequenceConflictError extends ConcurrentModificationError {}

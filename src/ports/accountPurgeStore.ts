@@ -19,9 +19,11 @@ export interface AccountPurgeStore {
   /**
    * Erases every item of the user: partition (profile, addresses, codes, activity, link pointers
    * and the tokens they name), address claims the user holds, idempotency records and the user's
-   * rate windows; the last step deletes the profile and writes `event` in one transaction.
+   * rate windows; the last step deletes the profile and writes the event in one transaction:
+   * `event(sequence)` builds it with the next number of the user's order (SPEC 12.7), the one
+   * after the sequence the deleted profile holds (the deletion is conditioned on it).
    * `dueOnly` (the scheduled job) purges only a deleted account whose purgeAt has passed; without
    * it (an admin) any account is purged, a live one first marked deleted so that it takes no write.
    */
-  purge(userId: string, options: { now: string; dueOnly: boolean; event: DomainEvent<"user.purged"> }): Promise<PurgeOutcome>;
+  purge(userId: string, options: { now: string; dueOnly: boolean; event: (sequence: number) => DomainEvent<"user.purged"> }): Promise<PurgeOutcome>;
 }

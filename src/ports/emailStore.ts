@@ -17,6 +17,8 @@ export interface StoredCode {
 /** A user's partition read in one Query: the profile, the addresses and their live codes. */
 export interface EmailAccount {
   profile: UserProfile;
+  /** The sequence of the user's last event (SPEC 12.7; 0 if none recorded): a change's events carry the next ones. */
+  sequence: number;
   emails: EmailRecord[];
   codes: Map<string, StoredCode>;
   /** The digest of the user's live revert link, if any (its pointer is in the partition): a new one replaces it. */
@@ -39,6 +41,8 @@ export interface AddressState {
   limits: SendLimitState;
   /** The adding user's primary address (the profile's), read in the same round trip: the "address added" notice goes there. */
   primaryAddress?: string;
+  /** The adding user's event sequence, from the same profile read (absent: no profile). */
+  sequence?: number;
 }
 
 /** What a resend needs; profile or email is missing when it does not exist. */
@@ -79,6 +83,8 @@ export interface EmailStore {
   account(userId: string): Promise<EmailAccount | undefined>;
   addressState(address: string, send: Pick<CodeSend, "userId" | "windows">): Promise<AddressState>;
   resendTarget(userId: string, emailId: string, windows: CodeSendWindows): Promise<ResendTarget>;
+  /** A user's event sequence alone (a takeover's stale owner); undefined without a profile. */
+  sequenceOf(userId: string): Promise<number | undefined>;
 
   add(change: AddEmailChange): Promise<void>;
   remove(change: { userId: string; record: EmailRecord; events: DomainEvent[] }): Promise<void>;

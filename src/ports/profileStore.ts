@@ -43,6 +43,11 @@ export interface AccountData {
  */
 export interface ProfileStore {
   get(userId: string): Promise<UserProfile | undefined>;
+  /**
+   * The profile with the sequence of the user's last event (SPEC 12.7; 0 if none recorded), in
+   * the same single read: a change's events carry the next numbers.
+   */
+  getForChange(userId: string): Promise<{ profile: UserProfile; sequence: number } | undefined>;
   /** Profile and its email records in one read of the user's partition. */
   getWithEmails(userId: string): Promise<ProfileWithEmails | undefined>;
   /** Owners of email items for a normalized address (GSI1); normally zero or one. */

@@ -176,6 +176,8 @@ describe("an activity commits with its change or not at all", () => {
       "user.updated",
       { userId: alice.userId, changedFields: ["firstName"] },
       eventContext(services, "c-loser", userActor(alice.userId)),
+      // Any number: the version condition is the one that fails.
+      99,
     );
     await expect(
       services.profiles.saveAtVersion({ ...stale, firstName: "Loser", version: 2 }, stale.version, loser, { requireActive: true }),

@@ -7,10 +7,11 @@ import {
   InvalidVerificationCodeError,
   VerificationAttemptsExhaustedError,
 } from "../domain/errors.js";
-import { createEvent } from "../domain/events.js";
+import { createEvent, SequenceConflictError } from "../domain/events.js";
 import { codeMatches, lockAfterKills, MAX_CODE_ATTEMPTS } from "../domain/verificationCode.js";
 import { epochSeconds } from "../ports/clock.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface ConfirmVerificationInput {
   userId: string;
@@ -49,8 +50,19 @@ export const confirmVerification =
 
     const ctx = eventContext(services, correlationId, userActor(userId));
     const verified: EmailRecord = { ...record, isVerified: true, verifiedAt: ctx.now };
-    const event = createEvent("email.verified", { userId, emailId, email: record.email }, ctx);
-    await services.emails.confirm({ userId, record, codeHash: stored.codeHash, verifiedAt: ctx.now, events: [event] });
+    const { codeHash } = stored;
+    // The code is spent and matched: a lost sequence race retries only the write, from a new read
+    // of the counter (re-running the whole check would spend another try of the user's code).
+    let sequence = account.sequence;
+    await retryingSequenceConflicts(async () => {
+      const event = createEvent("email.verified", { userId, emailId, email: record.email }, ctx, sequence + 1);
+      try {
+        await services.emails.confirm({ userId, record, codeHash, verifiedAt: ctx.now, events: [event] });
+      } catch (error) {
+        if (error instanceof SequenceConflictError) sequence = (await services.emails.account(userId))?.sequence ?? sequence;
+        throw error;
+      }
+    });
     return verified;
   };
 

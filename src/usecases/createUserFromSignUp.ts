@@ -6,6 +6,7 @@ import { EmailNotAvailableError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
 import type { NewUser } from "../ports/profileStore.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface SignUpInput {
   /** Cognito's `sub`. */
@@ -23,19 +24,20 @@ export interface SignUpInput {
  */
 export const createUserFromSignUp =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  async ({ userId, email, correlationId }: SignUpInput): Promise<{ created: boolean }> => {
-    const { profiles } = services;
-    if (await profiles.get(userId)) return { created: false };
-
-    try {
-      await profiles.createUser(await newUserFor(services, { userId, email, correlationId }));
-    } catch (error) {
-      // A concurrent replay may have won the race: its profile is ours too.
+  ({ userId, email, correlationId }: SignUpInput): Promise<{ created: boolean }> =>
+    retryingSequenceConflicts(async () => {
+      const { profiles } = services;
       if (await profiles.get(userId)) return { created: false };
-      throw error;
-    }
-    return { created: true };
-  };
+
+      try {
+        await profiles.createUser(await newUserFor(services, { userId, email, correlationId }));
+      } catch (error) {
+        // A concurrent replay may have won the race: its profile is ours too.
+        if (await profiles.get(userId)) return { created: false };
+        throw error;
+      }
+      return { created: true };
+    });
 
 async function newUserFor(
   services: Pick<Services, "profiles" | "config" | "clock" | "ids">,
@@ -47,6 +49,8 @@ async function newUserFor(
 
   // Triggers, the retry processor and reconciliation all write a sign-up: the service acts.
   const ctx = eventContext(services, correlationId, systemActor);
+  // The stale owner's email.removed takes that owner's next number: one more read, only on a takeover.
+  const staleSequence = claim ? ((await services.profiles.getForChange(claim.userId))?.sequence ?? 0) : 0;
   const primaryEmail: EmailRecord = {
     emailId: services.ids.newId(),
     email: address,
@@ -59,12 +63,12 @@ async function newUserFor(
   return {
     profile,
     primaryEmail,
-    event: createEvent("user.created", { userId, email: address }, ctx),
+    event: createEvent("user.created", { userId, email: address }, ctx, 1),
     ...(claim
       ? {
           takeOver: {
             claim,
-            event: createEvent("email.removed", { userId: claim.userId, emailId: claim.emailId, email: address }, ctx),
+            event: createEvent("email.removed", { userId: claim.userId, emailId: claim.emailId, email: address }, ctx, staleSequence + 1),
           },
         }
       : {}),

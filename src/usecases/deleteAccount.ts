@@ -8,6 +8,7 @@ import type { UserProfile } from "../domain/user.js";
 import { epochSeconds } from "../ports/clock.js";
 import { accountDeletedNotice } from "./mailMessages.js";
 import { sendNotice } from "./sendNotice.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface DeleteAccountInput {
   userId: string;
@@ -38,38 +39,40 @@ export function purgeDateOf(deletedAt: string, graceDays: number): string {
  */
 export const deleteAccount =
   (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids"> & Partial<Pick<Services, "keyedHasher">>) =>
-  async ({ userId, correlationId, actor }: DeleteAccountInput): Promise<DeletedAccount> => {
-    const current = await services.profiles.get(userId);
-    if (!current) throw new NotFoundError("User");
-    if (current.status === "deleted" && current.deletedAt) {
-      // A profile deleted before the grace period existed gets its purge date from deletedAt.
-      return { deletedAt: current.deletedAt, purgeAt: current.purgeAt ?? purgeDateOf(current.deletedAt, services.config.deletionGraceDays) };
-    }
+  ({ userId, correlationId, actor }: DeleteAccountInput): Promise<DeletedAccount> =>
+    retryingSequenceConflicts(async () => {
+      const read = await services.profiles.getForChange(userId);
+      if (!read) throw new NotFoundError("User");
+      const { profile: current, sequence } = read;
+      if (current.status === "deleted" && current.deletedAt) {
+        // A profile deleted before the grace period existed gets its purge date from deletedAt.
+        return { deletedAt: current.deletedAt, purgeAt: current.purgeAt ?? purgeDateOf(current.deletedAt, services.config.deletionGraceDays) };
+      }
 
-    const ctx = eventContext(services, correlationId, actor);
-    const purgeAt = purgeDateOf(ctx.now, services.config.deletionGraceDays);
-    const deleted: UserProfile = {
-      ...current,
-      status: "deleted",
-      deletedAt: ctx.now,
-      purgeAt,
-      version: current.version + 1,
-      updatedAt: ctx.now,
-    };
-    const event = createEvent("user.deleted", { userId, deletedAt: ctx.now }, ctx);
-    const token = services.keyedHasher ? generateLinkToken() : undefined;
-    const restoreLink: LinkTokenRecord | undefined =
-      token && services.keyedHasher
-        ? {
-            digest: await linkTokenDigest(services.keyedHasher, token),
-            userId,
-            purpose: "restore",
-            expiresAt: epochSeconds(new Date(purgeAt)),
-            createdAt: ctx.now,
-          }
-        : undefined;
-    await services.profiles.saveAtVersion(deleted, current.version, event, restoreLink ? { issueLink: restoreLink } : {});
-    const link = token ? linkUrl(services.config.webUrl, "restore", token) : undefined;
-    await sendNotice(services, accountDeletedNotice(current.email, purgeAt, link), userId);
-    return { deletedAt: ctx.now, purgeAt };
-  };
+      const ctx = eventContext(services, correlationId, actor);
+      const purgeAt = purgeDateOf(ctx.now, services.config.deletionGraceDays);
+      const deleted: UserProfile = {
+        ...current,
+        status: "deleted",
+        deletedAt: ctx.now,
+        purgeAt,
+        version: current.version + 1,
+        updatedAt: ctx.now,
+      };
+      const event = createEvent("user.deleted", { userId, deletedAt: ctx.now }, ctx, sequence + 1);
+      const token = services.keyedHasher ? generateLinkToken() : undefined;
+      const restoreLink: LinkTokenRecord | undefined =
+        token && services.keyedHasher
+          ? {
+              digest: await linkTokenDigest(services.keyedHasher, token),
+              userId,
+              purpose: "restore",
+              expiresAt: epochSeconds(new Date(purgeAt)),
+              createdAt: ctx.now,
+            }
+          : undefined;
+      await services.profiles.saveAtVersion(deleted, current.version, event, restoreLink ? { issueLink: restoreLink } : {});
+      const link = token ? linkUrl(services.config.webUrl, "restore", token) : undefined;
+      await sendNotice(services, accountDeletedNotice(current.email, purgeAt, link), userId);
+      return { deletedAt: ctx.now, purgeAt };
+    });

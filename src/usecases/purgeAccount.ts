@@ -4,6 +4,7 @@ import type { Actor } from "../domain/activity.js";
 import { NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { PurgeOutcome } from "../ports/accountPurgeStore.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface PurgeAccountInput {
   userId: string;
@@ -31,8 +32,11 @@ export const purgeAccount =
     const admin = actor.type === "admin";
     if (admin && actor.userId === userId) throw new OwnAccountStatusChangeError();
     const ctx = eventContext(services, correlationId, actor);
-    const event = createEvent("user.purged", { userId, purgedAt: ctx.now, ...(admin ? { actorId: actor.userId } : {}) }, ctx);
-    const outcome = await services.accountPurges.purge(userId, { now: ctx.now, dueOnly: !admin, event });
+    // The store knows the number: the one after the counter of the profile it deletes.
+    const event = (sequence: number) =>
+      createEvent("user.purged", { userId, purgedAt: ctx.now, ...(admin ? { actorId: actor.userId } : {}) }, ctx, sequence);
+    // The purge resumes where it stopped: a lost sequence race runs it again from a new read.
+    const outcome = await retryingSequenceConflicts(() => services.accountPurges.purge(userId, { now: ctx.now, dueOnly: !admin, event }));
     if (admin && outcome === "absent") throw new NotFoundError("User");
     return { outcome, purgedAt: ctx.now };
   };

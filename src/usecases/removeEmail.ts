@@ -6,6 +6,7 @@ import { createEvent } from "../domain/events.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 import { emailRemovedNotice } from "./mailMessages.js";
 import { sendNotice } from "./sendNotice.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface RemoveEmailInput {
   userId: string;
@@ -20,13 +21,14 @@ export interface RemoveEmailInput {
  */
 export const removeEmail =
   (services: Pick<Services, "emails" | "mailer" | "config" | "clock" | "ids">) =>
-  async ({ userId, emailId, correlationId }: RemoveEmailInput): Promise<void> => {
-    const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
-    if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
-    if (record.isPrimary) throw new CannotDeletePrimaryEmailError();
+  ({ userId, emailId, correlationId }: RemoveEmailInput): Promise<void> =>
+    retryingSequenceConflicts(async () => {
+      const { account, record } = emailOfActiveAccount(await services.emails.account(userId), emailId);
+      if (account.emails.length <= 1) throw new CannotDeleteLastEmailError();
+      if (record.isPrimary) throw new CannotDeletePrimaryEmailError();
 
-    const ctx = eventContext(services, correlationId, userActor(userId));
-    const event = createEvent("email.removed", { userId, emailId, email: record.email }, ctx);
-    await services.emails.remove({ userId, record, events: [event] });
-    await sendNotice(services, emailRemovedNotice(account.profile.email, record.email), userId);
-  };
+      const ctx = eventContext(services, correlationId, userActor(userId));
+      const event = createEvent("email.removed", { userId, emailId, email: record.email }, ctx, account.sequence + 1);
+      await services.emails.remove({ userId, record, events: [event] });
+      await sendNotice(services, emailRemovedNotice(account.profile.email, record.email), userId);
+    });

@@ -7,6 +7,7 @@ import type { UserProfile } from "../domain/user.js";
 import { accountRestoredNotice } from "./mailMessages.js";
 import { findLink } from "./redeemLink.js";
 import { sendNotice } from "./sendNotice.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface RestoreAccountInput {
   /** The request body: `{token}` from the restore link. */
@@ -27,20 +28,23 @@ export const restoreAccount =
   async ({ body, correlationId }: RestoreAccountInput): Promise<{ userId: string }> => {
     const token = await findLink(services, body, "restore");
     const { userId } = token;
-    const current = await services.profiles.get(userId);
-    if (!current || current.status !== "deleted") throw new InvalidLinkError();
+    return retryingSequenceConflicts(async () => {
+      const read = await services.profiles.getForChange(userId);
+      if (!read || read.profile.status !== "deleted") throw new InvalidLinkError();
+      const { profile: current, sequence } = read;
 
-    const ctx = eventContext(services, correlationId, userActor(userId));
-    const { deletedAt: _deletedAt, purgeAt: _purgeAt, ...kept } = current;
-    const restored: UserProfile = {
-      ...kept,
-      status: current.suspendedReason ? "suspended" : "active",
-      version: current.version + 1,
-      updatedAt: ctx.now,
-    };
-    const event = createEvent("user.restored", { userId }, ctx);
-    await services.links.restore({ profile: restored, expectedVersion: current.version, token, event });
+      const ctx = eventContext(services, correlationId, userActor(userId));
+      const { deletedAt: _deletedAt, purgeAt: _purgeAt, ...kept } = current;
+      const restored: UserProfile = {
+        ...kept,
+        status: current.suspendedReason ? "suspended" : "active",
+        version: current.version + 1,
+        updatedAt: ctx.now,
+      };
+      const event = createEvent("user.restored", { userId }, ctx, sequence + 1);
+      await services.links.restore({ profile: restored, expectedVersion: current.version, token, event });
 
-    await sendNotice(services, accountRestoredNotice(current.email), userId);
-    return { userId };
+      await sendNotice(services, accountRestoredNotice(current.email), userId);
+      return { userId };
+    });
   };

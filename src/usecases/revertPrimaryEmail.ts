@@ -9,6 +9,7 @@ import type { RevertTarget } from "../ports/linkTokenStore.js";
 import { primaryRevertedNotice } from "./mailMessages.js";
 import { findLink } from "./redeemLink.js";
 import { sendNotice } from "./sendNotice.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface RevertPrimaryEmailInput {
   /** The request body: `{token}` from the revert link. */
@@ -35,39 +36,42 @@ export const revertPrimaryEmail =
     const token = await findLink(services, body, "revert");
     const { userId, email: address } = token;
     if (!address) throw new InvalidLinkError();
-    const account = await services.emails.account(userId);
-    if (!account) throw new InvalidLinkError();
-    const { profile } = account;
-    if (profile.status !== "active") throw new AccountNotActiveError();
+    return retryingSequenceConflicts(async () => {
+      const account = await services.emails.account(userId);
+      if (!account) throw new InvalidLinkError();
+      const { profile } = account;
+      if (profile.status !== "active") throw new AccountNotActiveError();
 
-    const ctx = eventContext(services, correlationId, userActor(userId));
-    const currentPrimary = account.emails.find((e) => e.isPrimary);
-    const held = account.emails.find((e) => e.email === address);
-    let target: RevertTarget;
-    if (held?.isPrimary) target = { kind: "already", record: held };
-    else if (held) target = { kind: "promote", record: held, verifiedAt: ctx.now };
-    else {
-      // Checked here for the answer; the claim's own condition decides under concurrency.
-      if (await services.profiles.claimOf(address)) throw new EmailNotAvailableError();
-      const record: EmailRecord = { emailId: ctx.newId(), email: address, isPrimary: true, isVerified: true, verifiedAt: ctx.now, createdAt: ctx.now };
-      target = { kind: "readd", record };
-    }
+      const ctx = eventContext(services, correlationId, userActor(userId));
+      const currentPrimary = account.emails.find((e) => e.isPrimary);
+      const held = account.emails.find((e) => e.email === address);
+      let target: RevertTarget;
+      if (held?.isPrimary) target = { kind: "already", record: held };
+      else if (held) target = { kind: "promote", record: held, verifiedAt: ctx.now };
+      else {
+        // Checked here for the answer; the claim's own condition decides under concurrency.
+        if (await services.profiles.claimOf(address)) throw new EmailNotAvailableError();
+        const record: EmailRecord = { emailId: ctx.newId(), email: address, isPrimary: true, isVerified: true, verifiedAt: ctx.now, createdAt: ctx.now };
+        target = { kind: "readd", record };
+      }
 
-    const next: UserProfile = { ...profile, email: address, version: profile.version + 1, updatedAt: ctx.now };
-    const event = createEvent(
-      "email.primary.changed",
-      { userId, emailId: target.record.emailId, oldEmail: currentPrimary?.email ?? profile.email, newEmail: address, reason: "revert" },
-      ctx,
-    );
-    await services.links.revert({
-      profile: next,
-      expectedVersion: profile.version,
-      currentPrimary: target.kind === "already" ? undefined : currentPrimary,
-      target,
-      token,
-      event,
+      const next: UserProfile = { ...profile, email: address, version: profile.version + 1, updatedAt: ctx.now };
+      const event = createEvent(
+        "email.primary.changed",
+        { userId, emailId: target.record.emailId, oldEmail: currentPrimary?.email ?? profile.email, newEmail: address, reason: "revert" },
+        ctx,
+        account.sequence + 1,
+      );
+      await services.links.revert({
+        profile: next,
+        expectedVersion: profile.version,
+        currentPrimary: target.kind === "already" ? undefined : currentPrimary,
+        target,
+        token,
+        event,
+      });
+
+      await sendNotice(services, primaryRevertedNotice(address), userId);
+      return { userId };
     });
-
-    await sendNotice(services, primaryRevertedNotice(address), userId);
-    return { userId };
   };

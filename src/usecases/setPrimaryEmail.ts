@@ -11,6 +11,7 @@ import { epochSeconds } from "../ports/clock.js";
 import { emailOfActiveAccount } from "./emailOfActiveAccount.js";
 import { primaryChangedNotice } from "./mailMessages.js";
 import { sendNotice } from "./sendNotice.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface SetPrimaryEmailInput {
   caller: Caller;
@@ -30,40 +31,43 @@ export const setPrimaryEmail =
   async ({ caller, emailId, correlationId }: SetPrimaryEmailInput): Promise<EmailRecord> => {
     assertRecentSignIn(caller, services.clock.now());
     const { userId } = caller;
-    const { account, record: target } = emailOfActiveAccount(await services.emails.account(userId), emailId);
-    if (!target.isVerified) throw new EmailNotVerifiedError();
-    if (target.isPrimary) return target;
+    return retryingSequenceConflicts(async () => {
+      const { account, record: target } = emailOfActiveAccount(await services.emails.account(userId), emailId);
+      if (!target.isVerified) throw new EmailNotVerifiedError();
+      if (target.isPrimary) return target;
 
-    const oldPrimary = account.emails.find((e) => e.isPrimary);
-    const ctx = eventContext(services, correlationId, userActor(userId));
-    const { profile } = account;
-    const next: UserProfile = { ...profile, email: target.email, version: profile.version + 1, updatedAt: ctx.now };
-    const oldEmail = oldPrimary?.email ?? profile.email;
-    const event = createEvent(
-      "email.primary.changed",
-      { userId, emailId, oldEmail, newEmail: target.email, reason: "change" },
-      ctx,
-    );
-    const token = generateLinkToken();
-    const revertLink: LinkTokenRecord = {
-      digest: await linkTokenDigest(services.keyedHasher, token),
-      userId,
-      purpose: "revert",
-      expiresAt: epochSeconds(services.clock.now()) + REVERT_LINK_TTL_SECONDS,
-      createdAt: ctx.now,
-      ...(oldPrimary ? { emailId: oldPrimary.emailId } : {}),
-      email: oldEmail,
-    };
-    await services.emails.switchPrimary({
-      profile: next,
-      expectedVersion: profile.version,
-      oldPrimary,
-      newPrimary: target,
-      events: [event],
-      revertLink: { token: revertLink, ...(account.revertLinkDigest ? { replaces: account.revertLinkDigest } : {}) },
+      const oldPrimary = account.emails.find((e) => e.isPrimary);
+      const ctx = eventContext(services, correlationId, userActor(userId));
+      const { profile } = account;
+      const next: UserProfile = { ...profile, email: target.email, version: profile.version + 1, updatedAt: ctx.now };
+      const oldEmail = oldPrimary?.email ?? profile.email;
+      const event = createEvent(
+        "email.primary.changed",
+        { userId, emailId, oldEmail, newEmail: target.email, reason: "change" },
+        ctx,
+        account.sequence + 1,
+      );
+      const token = generateLinkToken();
+      const revertLink: LinkTokenRecord = {
+        digest: await linkTokenDigest(services.keyedHasher, token),
+        userId,
+        purpose: "revert",
+        expiresAt: epochSeconds(services.clock.now()) + REVERT_LINK_TTL_SECONDS,
+        createdAt: ctx.now,
+        ...(oldPrimary ? { emailId: oldPrimary.emailId } : {}),
+        email: oldEmail,
+      };
+      await services.emails.switchPrimary({
+        profile: next,
+        expectedVersion: profile.version,
+        oldPrimary,
+        newPrimary: target,
+        events: [event],
+        revertLink: { token: revertLink, ...(account.revertLinkDigest ? { replaces: account.revertLinkDigest } : {}) },
+      });
+
+      // The switch is committed; a lost notice must not turn it into an error.
+      await sendNotice(services, primaryChangedNotice(oldEmail, target.email, linkUrl(services.config.webUrl, "revert", token)), userId);
+      return { ...target, isPrimary: true };
     });
-
-    // The switch is committed; a lost notice must not turn it into an error.
-    await sendNotice(services, primaryChangedNotice(oldEmail, target.email, linkUrl(services.config.webUrl, "revert", token)), userId);
-    return { ...target, isPrimary: true };
   };

@@ -6,6 +6,7 @@ import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 
 export interface SuspendUserInput {
   userId: string;
@@ -24,21 +25,24 @@ export const suspendUser =
   (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids">) =>
   async ({ userId, actorId, reason, correlationId }: SuspendUserInput): Promise<UserProfile> => {
     if (actorId === userId) throw new OwnAccountStatusChangeError();
-    const current = await services.profiles.get(userId);
-    if (!current) throw new NotFoundError("User");
-    if (current.status === "deleted") throw new AccountDeletedError();
-    if (current.status === "suspended") return current;
+    return retryingSequenceConflicts(async () => {
+      const read = await services.profiles.getForChange(userId);
+      if (!read) throw new NotFoundError("User");
+      const { profile: current, sequence } = read;
+      if (current.status === "deleted") throw new AccountDeletedError();
+      if (current.status === "suspended") return current;
 
-    const ctx = eventContext(services, correlationId, adminActor(actorId));
-    const suspended: UserProfile = {
-      ...current,
-      status: "suspended",
-      suspendedReason: reason,
-      version: current.version + 1,
-      updatedAt: ctx.now,
-    };
-    const event = createEvent("user.suspended", { userId, reason }, ctx);
-    await services.profiles.saveAtVersion(suspended, current.version, event);
-    await sendNotice(services, accountSuspendedNotice(current.email), userId);
-    return suspended;
+      const ctx = eventContext(services, correlationId, adminActor(actorId));
+      const suspended: UserProfile = {
+        ...current,
+        status: "suspended",
+        suspendedReason: reason,
+        version: current.version + 1,
+        updatedAt: ctx.now,
+      };
+      const event = createEvent("user.suspended", { userId, reason }, ctx, sequence + 1);
+      await services.profiles.saveAtVersion(suspended, current.version, event);
+      await sendNotice(services, accountSuspendedNotice(current.email), userId);
+      return suspended;
+    });
   };

@@ -72,7 +72,7 @@ describe("updateProfile", () => {
   it("loses a race on the version with ConcurrentModificationError and leaves the winner's write", async () => {
     const stale = (await services.profiles.get(userId))!;
     await update({ firstName: "Winner" });
-    const event = createEvent("user.updated", { userId, changedFields: ["firstName"] }, eventContext(services, "race", userActor(userId)));
+    const event = createEvent("user.updated", { userId, changedFields: ["firstName"] }, eventContext(services, "race", userActor(userId)), 99);
     await expect(
       services.profiles.saveAtVersion({ ...stale, firstName: "Loser", version: 2 }, stale.version, event, { requireActive: true }),
     ).rejects.toBeInstanceOf(ConcurrentModificationError);

@@ -3,6 +3,7 @@ import { eventContext } from "../composition/eventContext.js";
 import { userActor } from "../domain/activity.js";
 import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
+import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 import { applyProfilePatch, assertActive, profileETag, type ProfilePatch, type UserProfile } from "../domain/user.js";
 
 export interface UpdateProfileInput {
@@ -20,21 +21,23 @@ export interface UpdateProfileInput {
  */
 export const updateProfile =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  async ({ userId, patch, ifMatch, correlationId }: UpdateProfileInput): Promise<UserProfile> => {
-    const current = await services.profiles.get(userId);
-    if (!current) throw new NotFoundError("User");
-    assertActive(current);
-    if (ifMatch !== undefined && !eTagMatches(ifMatch, profileETag(current))) throw new PreconditionFailedError();
+  ({ userId, patch, ifMatch, correlationId }: UpdateProfileInput): Promise<UserProfile> =>
+    retryingSequenceConflicts(async () => {
+      const read = await services.profiles.getForChange(userId);
+      if (!read) throw new NotFoundError("User");
+      const { profile: current, sequence } = read;
+      assertActive(current);
+      if (ifMatch !== undefined && !eTagMatches(ifMatch, profileETag(current))) throw new PreconditionFailedError();
 
-    const { next, changedFields } = applyProfilePatch(current, patch);
-    if (changedFields.length === 0) return current;
+      const { next, changedFields } = applyProfilePatch(current, patch);
+      if (changedFields.length === 0) return current;
 
-    const ctx = eventContext(services, correlationId, userActor(userId));
-    const saved: UserProfile = { ...next, version: current.version + 1, updatedAt: ctx.now };
-    const event = createEvent("user.updated", { userId, changedFields }, ctx);
-    await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });
-    return saved;
-  };
+      const ctx = eventContext(services, correlationId, userActor(userId));
+      const saved: UserProfile = { ...next, version: current.version + 1, updatedAt: ctx.now };
+      const event = createEvent("user.updated", { userId, changedFields }, ctx, sequence + 1);
+      await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });
+      return saved;
+    });
 
 /** RFC 9110 If-Match: `*`, or a list of entity tags; weak tags compare by their opaque part. */
 function eTagMatches(ifMatch: string, current: string): boolean {

@@ -20,8 +20,8 @@ interface Export {
  * does with it. A new kind fails the "no secrets" test until someone decides here.
  */
 const PARTITION_ITEM_KINDS = {
-  // The status index keys and the purge's marker are bookkeeping, not data about the person.
-  PROFILE: { exported: "profile", internal: ["PK", "SK", "emailCount", "GSI2PK", "GSI2SK", "purgeStartedAt", "purgeAddresses"] },
+  // The status index keys, the purge's marker and the event counter are bookkeeping, not data about the person.
+  PROFILE: { exported: "profile", internal: ["PK", "SK", "emailCount", "sequence", "GSI2PK", "GSI2SK", "purgeStartedAt", "purgeAddresses"] },
   "EMAIL#": { exported: "emails", internal: ["PK", "SK", "GSI1PK", "GSI1SK", "userId"] },
   "ACTIVITY#": { exported: "activity", internal: ["PK", "SK", "expiresAt"] },
   // A verification code: its keyed hash, tries and expiry. A secret: never exported.

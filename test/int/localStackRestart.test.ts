@@ -30,7 +30,7 @@ async function writeEvent(endpoint: string, tableName: string): Promise<string> 
     now: new Date().toISOString(),
     newId: () => randomUUID(),
     actor: systemActor,
-  });
+  }, 1);
   await transactWrite(DynamoDBDocumentClient.from(raw), [putOutboxEvent(tableName, event)]);
   raw.destroy();
   return event.detail.eventId;

@@ -71,7 +71,7 @@ function sampleEvent(services: TestServices, type: EventType, i: number): Domain
   const ctx = eventContext(services, `corr-${i}`, systemActor);
   const userId = `user-${i}`;
   const email = `person${i}@example.com`;
-  const payloads: { [T in EventType]: DomainEvent<T>["detail"] extends infer D ? Omit<D, "version" | "eventId" | "occurredAt" | "metadata"> : never } = {
+  const payloads: { [T in EventType]: DomainEvent<T>["detail"] extends infer D ? Omit<D, "version" | "eventId" | "occurredAt" | "sequence" | "metadata"> : never } = {
     "user.created": { userId, email },
     "user.updated": { userId, changedFields: ["firstName"] },
     "user.deleted": { userId, deletedAt: ctx.now },
@@ -84,7 +84,7 @@ function sampleEvent(services: TestServices, type: EventType, i: number): Domain
     "email.removed": { userId, emailId: `e-${i}`, email },
     "email.primary.changed": { userId, emailId: `e-${i}`, oldEmail: email, newEmail: `new${i}@example.com` },
   };
-  return createEvent(type, payloads[type], ctx);
+  return createEvent(type, payloads[type], ctx, 1);
 }
 
 const sampleEvents = (services: TestServices, count: number) =>

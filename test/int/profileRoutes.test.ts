@@ -238,13 +238,12 @@ function withReadBarrier(store: ProfileStore, parties: number): ProfileStore {
   let arrived = 0;
   let release!: () => void;
   const allRead = new Promise<void>((resolve) => (release = resolve));
-  return {
-    ...store,
-    async get(userId) {
-      const profile = await store.get(userId);
-      if (++arrived === parties) release();
-      if (arrived <= parties) await allRead;
-      return profile;
-    },
+  const barrier = async <T>(read: Promise<T>): Promise<T> => {
+    const result = await read;
+    if (++arrived === parties) release();
+    if (arrived <= parties) await allRead;
+    return result;
   };
+  // A change reads through getForChange (the profile with its event sequence).
+  return { ...store, get: (userId) => barrier(store.get(userId)), getForChange: (userId) => barrier(store.getForChange(userId)) };
 }

@@ -78,7 +78,7 @@ async function writeEvents(count: number): Promise<string[]> {
   const events: DomainEvent[] = [];
   for (let i = 0; i < count; i++) {
     const n = counter++;
-    const event = createEvent("user.updated", { userId: `user-${n}`, changedFields: ["firstName"] }, eventContext(services, `corr-${n}`, systemActor));
+    const event = createEvent("user.updated", { userId: `user-${n}`, changedFields: ["firstName"] }, eventContext(services, `corr-${n}`, systemActor), 1);
     await transactWrite(services.db, [
       { name: "profile", item: { Put: { TableName: services.config.tableName, Item: { ...keys.profile(`user-${n}`), version: n } } } },
       putOutboxEvent(services.config.tableName, event),

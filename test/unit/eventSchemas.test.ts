@@ -38,14 +38,14 @@ describe("committed event schemas", () => {
   });
 
   it("accept the events the domain creates", () => {
-    const event = createEvent("email.primary.changed", { userId: "u1", emailId: "e2", oldEmail: "a@example.com", newEmail: "b@example.com" }, ctx);
+    const event = createEvent("email.primary.changed", { userId: "u1", emailId: "e2", oldEmail: "a@example.com", newEmail: "b@example.com" }, ctx, 2);
     expect(() => assertValidEvent(event.detailType, event.detail)).not.toThrow();
-    const created = createEvent("user.created", { userId: "u1", email: "a@example.com" }, ctx);
+    const created = createEvent("user.created", { userId: "u1", email: "a@example.com" }, ctx, 1);
     expect(() => assertValidEvent("user.created", created.detail)).not.toThrow();
   });
 
   it("reject a detail with a missing field, an unknown field, a bad format or a code leak", () => {
-    const { detail } = createEvent("email.verified", { userId: "u1", emailId: "e1", email: "a@example.com" }, ctx);
+    const { detail } = createEvent("email.verified", { userId: "u1", emailId: "e1", email: "a@example.com" }, ctx, 3);
     const { email: _email, ...missing } = detail;
     expect(() => assertValidEvent("email.verified", missing)).toThrow(/email/);
     expect(() => assertValidEvent("email.verified", { ...detail, code: "123456" })).toThrow(/additional properties/);

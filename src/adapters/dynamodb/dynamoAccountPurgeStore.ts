@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConcurrentModificationError, NotFoundError } from "../../domain/errors.js";
+import { SequenceConflictError } from "../../domain/events.js";
 import type { AccountPurgeStore } from "../../ports/accountPurgeStore.js";
 import { batchGetItems } from "./batchGetItems.js";
 import { keys } from "./keys.js";
 import { OUTBOX_RETENTION_SECONDS, putOutboxEvent } from "./outboxItems.js";
-import { toProfile, type ProfileItem } from "./profileItems.js";
+import { sequenceOfItem, toProfile, type ProfileItem } from "./profileItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { GSI2 } from "./tableDefinition.js";
 import { transactWrite, type NamedItem } from "./transact.js";
@@ -96,9 +97,10 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
       try {
         // The profile first: when a concurrent run has finished, its condition is the one reported.
         await transactWrite(db, [
-          deletePurgedProfile(userId),
+          deletePurgedProfile(userId, profile.sequence ?? 0),
           ...held.map((address) => releaseClaim(address, userId)),
-          putOutboxEvent(tableName, event),
+          // user.purged is the user's last event: the one after the deleted profile's counter.
+          putOutboxEvent(tableName, event((profile.sequence ?? 0) + 1)),
         ]);
       } catch (error) {
         // Another run finished first: the account is gone, which is what this run wanted.
@@ -116,7 +118,11 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
 
   function pickMarker(item: Record<string, unknown>): Partial<ProfileItem> {
     const { purgeStartedAt, purgeAddresses } = item as Partial<ProfileItem>;
-    return { ...(purgeStartedAt ? { purgeStartedAt } : {}), ...(purgeAddresses ? { purgeAddresses } : {}) };
+    return {
+      ...(purgeStartedAt ? { purgeStartedAt } : {}),
+      ...(purgeAddresses ? { purgeAddresses } : {}),
+      sequence: sequenceOfItem(item),
+    };
   }
 
   /** An admin purging a live account: deleted and due now, at the version read (else 409: retry). */
@@ -262,17 +268,20 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
     };
   }
 
-  function deletePurgedProfile(userId: string): NamedItem {
+  function deletePurgedProfile(userId: string, sequence: number): NamedItem {
     return {
       name: "deletePurgedProfile",
       item: {
         Delete: {
           TableName: tableName,
           Key: keys.profile(userId),
-          ConditionExpression: "attribute_exists(purgeStartedAt)",
+          ConditionExpression: `attribute_exists(purgeStartedAt) AND ${sequence === 0 ? "(attribute_not_exists(#sequence) OR #sequence = :sequence)" : "#sequence = :sequence"}`,
+          ExpressionAttributeNames: { "#sequence": "sequence" },
+          ExpressionAttributeValues: { ":sequence": sequence },
         },
       },
-      onConditionFailed: () => new NotFoundError("User"),
+      // An event in between (the read is stale): the purge runs again from a new read.
+      onConditionFailed: (old) => (old?.purgeStartedAt !== undefined ? new SequenceConflictError() : new NotFoundError("User")),
     };
   }
 }

@@ -20,7 +20,17 @@ import {
 import { keys } from "./keys.js";
 import { issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
-import { adjustEmailCount, putProfileAtVersion, requireActiveProfile, toProfile } from "./profileItems.js";
+import {
+  adjustEmailCount,
+  advanceSequence,
+  putProfileAtVersion,
+  requireActiveProfile,
+  sequenceMoved,
+  sequenceOfItem,
+  sequenceStepOf,
+  toProfile,
+  type SequenceStep,
+} from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import type { NamedItem } from "./transact.js";
 import { killVerificationCode, spendCodeAttempt } from "./verificationCodeAttempts.js";
@@ -38,20 +48,23 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
 
     async account(userId) {
       let profile: UserProfile | undefined;
+      let sequence = 0;
       const emails: EmailRecord[] = [];
       const codes = new Map<string, StoredCode>();
       let revertLinkDigest: string | undefined;
       for (const item of await queryUserPartition(db, tableName, userId)) {
         const sk = String(item.SK);
-        if (sk === keys.profile(userId).SK) profile = toProfile(item);
-        else if (sk === keys.linkPointer(userId, "revert").SK) revertLinkDigest = String(item.digest);
+        if (sk === keys.profile(userId).SK) {
+          profile = toProfile(item);
+          sequence = sequenceOfItem(item);
+        } else if (sk === keys.linkPointer(userId, "revert").SK) revertLinkDigest = String(item.digest);
         else if (sk.startsWith(keys.emailSortPrefix)) emails.push(toEmailRecord(item));
         else if (sk.startsWith(keys.codeSortPrefix)) {
           const { emailId, ...code } = toStoredCode(item);
           codes.set(emailId, code);
         }
       }
-      return profile ? { profile, emails, codes, ...(revertLinkDigest ? { revertLinkDigest } : {}) } : undefined;
+      return profile ? { profile, sequence, emails, codes, ...(revertLinkDigest ? { revertLinkDigest } : {}) } : undefined;
     },
 
     async addressState(address, { userId, windows }) {
@@ -60,11 +73,13 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       const profileKey = keys.profile(userId);
       const items = await batchGetItems(db, tableName, [claimKey, profileKey, ...Object.values(limitKeys)]);
       const claim = items.get(claimKey);
-      const primaryAddress = items.get(profileKey)?.email;
+      const profileItem = items.get(profileKey);
+      const primaryAddress = profileItem?.email;
       return {
         ...(claim ? { claim: toAddressClaim(claim) } : {}),
         limits: sendLimitStateOf(items, limitKeys, userId),
         ...(typeof primaryAddress === "string" ? { primaryAddress } : {}),
+        ...(profileItem ? { sequence: sequenceOfItem(profileItem) } : {}),
       };
     },
 
@@ -84,10 +99,17 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       return { ...(profile ? { profile: toProfile(profile) } : {}), ...(email ? { email } : {}), limits };
     },
 
+    async sequenceOf(userId) {
+      // BatchGetItem, the read the add already makes (and its role already holds).
+      const profileKey = keys.profile(userId);
+      const item = (await batchGetItems(db, tableName, [profileKey])).get(profileKey);
+      return item ? sequenceOfItem(item) : undefined;
+    },
+
     async add({ userId, record, maxEmails, claimReleaseAt, code, send, takeOver, events }) {
       const claim = { userId, emailId: record.emailId, verified: false, releaseAt: claimReleaseAt };
       const items: NamedItem[] = [
-        adjustEmailCount(tableName, userId, 1, { max: maxEmails, requireActive: true }),
+        adjustEmailCount(tableName, userId, 1, { max: maxEmails, requireActive: true, sequence: sequenceStepOf(events, userId) }),
         putEmail(tableName, userId, record),
         putEmailClaim(
           tableName,
@@ -98,7 +120,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
         putVerificationCode(tableName, userId, record.emailId, { ...code, createdAt: record.createdAt }),
         ...countCodeSend(tableName, send),
       ];
-      if (takeOver) items.push(...staleOwnerLoses(takeOver.claim));
+      if (takeOver) items.push(...staleOwnerLoses(takeOver.claim, sequenceStepOf(events, takeOver.claim.userId)));
       await transact([...items, ...outbox(events)]);
     },
 
@@ -106,7 +128,7 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
       // Item order decides which broken rule is reported: a lost race on the item reads as 404.
       await transact([
         deleteEmail(tableName, userId, record.emailId, { onlyIfNotPrimary: true }),
-        adjustEmailCount(tableName, userId, -1, { requireActive: true }),
+        adjustEmailCount(tableName, userId, -1, { requireActive: true, sequence: sequenceStepOf(events, userId) }),
         deleteEmailClaim(tableName, record.email, record.emailId),
         deleteVerificationCode(tableName, userId, record.emailId),
         ...outbox(events),
@@ -133,8 +155,9 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
     lockAddress: (address, lockedUntil) => lockAddress(db, tableName, address, lockedUntil),
 
     async confirm({ userId, record, codeHash, verifiedAt, events }) {
+      const step = sequenceStepOf(events, userId);
       await transact([
-        requireActiveProfile(tableName, userId),
+        step ? advanceSequence(tableName, step, { requireActive: true }) : requireActiveProfile(tableName, userId),
         deleteVerificationCode(tableName, userId, record.emailId, { codeHash }),
         markEmailVerified(tableName, userId, record.emailId, verifiedAt),
         verifyEmailClaim(tableName, record.email, userId, record.emailId),
@@ -147,18 +170,20 @@ export function createDynamoEmailStore(db: DynamoDBDocumentClient, tableName: st
         ...(revertLink ? issueLinkToken(tableName, revertLink.token, revertLink.replaces) : []),
         ...(oldPrimary ? [unsetEmailPrimary(tableName, profile.userId, oldPrimary.emailId)] : []),
         setEmailPrimary(tableName, profile.userId, newPrimary.emailId),
-        putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true }),
+        putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true, sequence: sequenceStepOf(events, profile.userId) }),
         ...outbox(events),
       ]);
     },
   };
 
   /** The takeover's other half: the stale owner's unverified address, code and count go. */
-  function staleOwnerLoses(stale: AddressClaim): NamedItem[] {
+  function staleOwnerLoses(stale: AddressClaim, step: SequenceStep | undefined): NamedItem[] {
     const lostRace = () => new EmailNotAvailableError();
+    const count = adjustEmailCount(tableName, stale.userId, -1, step ? { sequence: step } : {});
     return [
       { ...deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }), onConditionFailed: lostRace },
-      { ...adjustEmailCount(tableName, stale.userId, -1), onConditionFailed: lostRace },
+      // The stale owner's email.removed moves that owner's counter; another event of theirs in between: read again.
+      { ...count, onConditionFailed: (old) => (old && sequenceMoved(old, step) ? count.onConditionFailed!(old) : lostRace()) },
       deleteVerificationCode(tableName, stale.userId, stale.emailId),
     ];
   }

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConcurrentModificationError, EmailNotAvailableError, InvalidLinkError } from "../../domain/errors.js";
+import { SequenceConflictError } from "../../domain/events.js";
 import type { UserProfile } from "../../domain/user.js";
 import type { LinkTokenStore, RevertTarget } from "../../ports/linkTokenStore.js";
 import { recordEvent } from "./activityItems.js";
@@ -7,7 +8,7 @@ import { putEmailClaim, verifyEmailClaim } from "./emailClaimItems.js";
 import { putEmail, unsetEmailPrimary } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { consumeLinkToken, getLinkToken } from "./linkTokenItems.js";
-import { putProfileAtVersion } from "./profileItems.js";
+import { putProfileAtVersion, sequenceMoved, sequenceStepOf, type SequenceStep } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import type { NamedItem } from "./transact.js";
 import { deleteVerificationCode } from "./verificationItems.js";
@@ -20,14 +21,17 @@ export function createDynamoLinkTokenStore(db: DynamoDBDocumentClient, tableName
 
     async restore({ profile, expectedVersion, token, event }) {
       await write([
-        restoreProfile(tableName, profile, expectedVersion),
+        restoreProfile(tableName, profile, expectedVersion, sequenceStepOf([event], profile.userId)),
         ...consumeLinkToken(tableName, token),
         ...recordEvent(tableName, event),
       ]);
     },
 
     async revert({ profile, expectedVersion, currentPrimary, target, token, event }) {
-      const profileItem = putProfileAtVersion(tableName, profile, expectedVersion, { requireActive: true });
+      const profileItem = putProfileAtVersion(tableName, profile, expectedVersion, {
+        requireActive: true,
+        sequence: sequenceStepOf([event], profile.userId),
+      });
       await write([
         // A re-added address counts in the same update (one transaction touches an item once).
         target.kind === "readd" ? withEmailCountIncrement(profileItem) : profileItem,
@@ -46,8 +50,8 @@ export function createDynamoLinkTokenStore(db: DynamoDBDocumentClient, tableName
  * was deleted), here only while the profile is still deleted and no purge has started on it: a
  * purge or another restore in between fails it.
  */
-function restoreProfile(tableName: string, next: UserProfile, expectedVersion: number): NamedItem {
-  const named = putProfileAtVersion(tableName, next, expectedVersion);
+function restoreProfile(tableName: string, next: UserProfile, expectedVersion: number, sequence: SequenceStep | undefined): NamedItem {
+  const named = putProfileAtVersion(tableName, next, expectedVersion, sequence ? { sequence } : {});
   const update = named.item.Update;
   if (!update) throw new Error("putProfileAtVersion is expected to build an Update");
   return {
@@ -59,8 +63,11 @@ function restoreProfile(tableName: string, next: UserProfile, expectedVersion: n
         ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ":deleted": "deleted" },
       },
     },
-    onConditionFailed: (old) =>
-      old && old.status === "deleted" && old.purgeStartedAt === undefined ? new ConcurrentModificationError() : new InvalidLinkError(),
+    onConditionFailed: (old) => {
+      if (!old || old.status !== "deleted" || old.purgeStartedAt !== undefined) return new InvalidLinkError();
+      if (old.version === expectedVersion && sequenceMoved(old, sequence)) return new SequenceConflictError();
+      return new ConcurrentModificationError();
+    },
   };
 }
 

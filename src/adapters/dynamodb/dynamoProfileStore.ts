@@ -9,7 +9,7 @@ import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
-import { adjustEmailCount, putNewProfile, putProfileAtVersion, toProfile } from "./profileItems.js";
+import { adjustEmailCount, putNewProfile, putProfileAtVersion, sequenceOfItem, sequenceStepOf, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { GSI1 } from "./tableDefinition.js";
 import { deleteVerificationCode } from "./verificationItems.js";
@@ -25,6 +25,14 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
         new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }),
       );
       return Item ? toProfile(Item) : undefined;
+    },
+
+    async getForChange(userId) {
+      // The same GetItem as get: the counter comes with the profile.
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }),
+      );
+      return Item ? { profile: toProfile(Item), sequence: sequenceOfItem(Item) } : undefined;
     },
 
     async getWithEmails(userId) {
@@ -58,7 +66,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
 
     async saveAtVersion(next, expectedVersion, event, { issueLink, ...options } = {}) {
       await write([
-        putProfileAtVersion(tableName, next, expectedVersion, options),
+        putProfileAtVersion(tableName, next, expectedVersion, { ...options, sequence: sequenceStepOf([event], next.userId) }),
         // The deletion's restore link, without reading the pointer first: a restore pointer lives
         // only while the account is deleted (a restore spends it, a purge erases it), and a deleted
         // account is not deleted again, so there is never an older one to replace.
@@ -71,7 +79,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
       const address = primaryEmail.email;
       const claim = { userId: profile.userId, emailId: primaryEmail.emailId };
       const items = [
-        putNewProfile(tableName, profile, 1),
+        putNewProfile(tableName, profile, 1, event.detail.sequence),
         putEmail(tableName, profile.userId, primaryEmail),
         claimAddressAtSignUp(tableName, address, claim, takeOver?.claim.emailId),
         ...recordEvent(tableName, event),
@@ -81,7 +89,8 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
         items.push(
           deleteEmail(tableName, stale.userId, stale.emailId, { onlyIfUnverified: true }),
           deleteVerificationCode(tableName, stale.userId, stale.emailId),
-          adjustEmailCount(tableName, stale.userId, -1),
+          // The stale owner's email.removed moves that owner's counter (read by the use case).
+          adjustEmailCount(tableName, stale.userId, -1, { sequence: sequenceStepOf([takeOver.event], stale.userId) }),
           ...recordEvent(tableName, takeOver.event),
         );
       }

@@ -1,3 +1,4 @@
+import { SequenceConflictError, type DomainEvent } from "../../domain/events.js";
 import type { UserProfile } from "../../domain/user.js";
 import {
   AccountNotActiveError,
@@ -18,6 +19,8 @@ export interface ProfileItem extends UserProfile {
   /** The sparse status index (keys.statusIndex): present only while suspended or deleted. */
   GSI2PK?: string;
   GSI2SK?: string;
+  /** The sequence of the user's last event (SPEC 12.7); moved only with the events, in their transaction. */
+  sequence?: number;
   /** Set by the purge when it starts erasing the account (the purge marker; see accountPurgeItems.ts). */
   purgeStartedAt?: string;
   /** Normalized addresses whose claims the purge releases, recorded before any email item goes. */
@@ -33,6 +36,7 @@ export function toProfile(item: Record<string, unknown>): UserProfile {
     GSI2SK: _gsi2sk,
     purgeStartedAt: _purging,
     purgeAddresses: _addresses,
+    sequence: _sequence,
     ...profile
   } = item as unknown as ProfileItem;
   return profile;
@@ -50,9 +54,54 @@ export function statusIndexOf(profile: Pick<UserProfile, "status" | "updatedAt" 
   return undefined;
 }
 
-/** Creates the profile; fails if it already exists (a replayed sign-up). */
-export function putNewProfile(tableName: string, profile: UserProfile, emailCount: number): NamedItem {
-  const item: ProfileItem = { ...keys.profile(profile.userId), ...profile, emailCount };
+/** The sequence of the user's last event, as a stored profile holds it (0: none recorded yet). */
+export function sequenceOfItem(item: Record<string, unknown>): number {
+  return typeof item.sequence === "number" ? item.sequence : 0;
+}
+
+/**
+ * What a transaction does to a user's event counter: it read `read`, its events about the user
+ * carry read+1..next, and the profile is moved to `next` only if it still holds `read`.
+ */
+export interface SequenceStep {
+  userId: string;
+  read: number;
+  next: number;
+}
+
+/**
+ * The step of `userId`'s counter that `events` (those about that user) make. They must carry
+ * consecutive sequences: a change builds them from one read of the profile.
+ */
+export function sequenceStepOf(events: readonly DomainEvent[], userId: string): SequenceStep | undefined {
+  const sequences = events.filter((event) => event.detail.userId === userId).map((event) => event.detail.sequence);
+  if (sequences.length === 0) return undefined;
+  const first = Math.min(...sequences);
+  const last = Math.max(...sequences);
+  if (last - first + 1 !== sequences.length || new Set(sequences).size !== sequences.length) {
+    throw new Error(`Events about ${userId} carry non-consecutive sequences ${sequences.join(",")}`);
+  }
+  return { userId, read: first - 1, next: last };
+}
+
+/** The update's part of a step: SET the counter, on condition it holds what was read (absent counts as 0). */
+function sequenceClauses(step: SequenceStep): { set: string; condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+  return {
+    set: "#sequence = :sequenceNext",
+    condition: step.read === 0 ? "(attribute_not_exists(#sequence) OR #sequence = :sequenceRead)" : "#sequence = :sequenceRead",
+    names: { "#sequence": "sequence" },
+    values: { ":sequenceRead": step.read, ":sequenceNext": step.next },
+  };
+}
+
+/** True when the stored profile's counter moved since `step` read it: the change must read again. */
+export function sequenceMoved(old: Record<string, unknown>, step: SequenceStep | undefined): boolean {
+  return step !== undefined && sequenceOfItem(old) !== step.read;
+}
+
+/** Creates the profile; fails if it already exists (a replayed sign-up). `sequence`: its user.created's (1). */
+export function putNewProfile(tableName: string, profile: UserProfile, emailCount: number, sequence: number): NamedItem {
+  const item: ProfileItem = { ...keys.profile(profile.userId), ...profile, emailCount, sequence };
   return {
     name: "putNewProfile",
     item: { Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(PK)" } },
@@ -67,7 +116,7 @@ export function putProfileAtVersion(
   tableName: string,
   next: UserProfile,
   expectedVersion: number,
-  options: { requireActive?: boolean } = {},
+  options: { requireActive?: boolean; sequence?: SequenceStep } = {},
 ): NamedItem {
   const fields = ["email", "firstName", "lastName", "phone", "status", "version", "updatedAt", "deletedAt", "purgeAt", "suspendedReason"] as const;
   const sets: string[] = [];
@@ -94,6 +143,15 @@ export function putProfileAtVersion(
     condition += " AND #status = :active";
     values[":active"] = "active";
   }
+  if (options.sequence) {
+    // The version condition alone would not do: an address add or a verification moves the
+    // counter without a new version.
+    const clauses = sequenceClauses(options.sequence);
+    sets.push(clauses.set);
+    condition += ` AND ${clauses.condition}`;
+    Object.assign(names, clauses.names);
+    Object.assign(values, clauses.values);
+  }
   return {
     name: "putProfileAtVersion",
     item: {
@@ -106,10 +164,46 @@ export function putProfileAtVersion(
         ExpressionAttributeValues: values,
       },
     },
-    onConditionFailed: (old) =>
-      old && options.requireActive && old.status !== "active"
-        ? new AccountNotActiveError()
-        : new ConcurrentModificationError(),
+    onConditionFailed: (old) => {
+      if (old && options.requireActive && old.status !== "active") return new AccountNotActiveError();
+      // Same version, another event in between: read again and retry (not the client's stale copy).
+      if (old && old.version === expectedVersion && sequenceMoved(old, options.sequence)) return new SequenceConflictError();
+      return new ConcurrentModificationError();
+    },
+  };
+}
+
+/**
+ * The profile's part in a change that writes no other field of it (a verification): it must be
+ * there (and active, for the user's own writes) and its counter moves by the change's events.
+ */
+export function advanceSequence(tableName: string, step: SequenceStep, options: { requireActive?: boolean } = {}): NamedItem {
+  const clauses = sequenceClauses(step);
+  const names: Record<string, string> = { ...clauses.names };
+  const values: Record<string, unknown> = { ...clauses.values };
+  let condition = `attribute_exists(PK) AND ${clauses.condition}`;
+  if (options.requireActive) {
+    names["#status"] = "status";
+    values[":active"] = "active";
+    condition += " AND #status = :active";
+  }
+  return {
+    name: "advanceSequence",
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.profile(step.userId),
+        UpdateExpression: `SET ${clauses.set}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConditionFailed: (old) => {
+      if (!old) return new NotFoundError("User");
+      if (options.requireActive && old.status !== "active") return new AccountNotActiveError();
+      return new SequenceConflictError();
+    },
   };
 }
 
@@ -138,11 +232,19 @@ export function adjustEmailCount(
   tableName: string,
   userId: string,
   delta: 1 | -1,
-  options: { max?: number; requireActive?: boolean } = {},
+  options: { max?: number; requireActive?: boolean; sequence?: SequenceStep } = {},
 ): NamedItem {
   const conditions = ["attribute_exists(PK)"];
   const values: Record<string, unknown> = { ":delta": delta };
   const names: Record<string, string> = { "#count": "emailCount" };
+  let update = "ADD #count :delta";
+  if (options.sequence) {
+    const clauses = sequenceClauses(options.sequence);
+    update = `SET ${clauses.set} ${update}`;
+    conditions.push(clauses.condition);
+    Object.assign(names, clauses.names);
+    Object.assign(values, clauses.values);
+  }
   if (options.max !== undefined) {
     conditions.push("#count < :max");
     values[":max"] = options.max;
@@ -162,7 +264,7 @@ export function adjustEmailCount(
       Update: {
         TableName: tableName,
         Key: keys.profile(userId),
-        UpdateExpression: "ADD #count :delta",
+        UpdateExpression: update,
         ConditionExpression: conditions.join(" AND "),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -171,6 +273,8 @@ export function adjustEmailCount(
     onConditionFailed: (old) => {
       if (!old) return new NotFoundError("User");
       if (options.requireActive && old.status !== "active") return new AccountNotActiveError();
+      // Another event came first: the count read with it may be stale too, so read again.
+      if (sequenceMoved(old, options.sequence)) return new SequenceConflictError();
       if (options.max !== undefined && Number(old.emailCount) >= options.max) return new EmailLimitReachedError(options.max);
       if (delta < 0 && Number(old.emailCount) <= 1) return new CannotDeleteLastEmailError();
       return new NotFoundError("Email");
