@@ -22,6 +22,7 @@ import { httpRoutesOf, readServerlessFunctions } from "./serverlessFunctions.js"
 import { startSesServer } from "./sesServer.js";
 import { startSqsEventSource } from "./sqsEventSource.js";
 import { startSqsServer } from "./sqsServer.js";
+import { STACK_ENVIRONMENT } from "./stackEnvironment.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -253,7 +254,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     // Handlers build their graph from the environment on first use, as in Lambda: everything they
     // reach (table, pool, bus, SES, queues) is a local server named here, nothing is shared in process.
-    const environment: Record<string, string | undefined> = {
+    const environment: Record<(typeof STACK_ENVIRONMENT)[number], string | undefined> = {
       DYNAMODB_ENDPOINT: faultProxy?.endpoint ?? dynamo.endpoint,
       TABLE_NAME: config.tableName,
       COGNITO_ENDPOINT: cognito.endpoint,

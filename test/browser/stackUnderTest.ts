@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack } from "../../local/stack.js";
+import { dropStackEnvironment } from "../../local/stackEnvironment.js";
 
 export interface StackUnderTest {
   /** The origin serving the page, /_local/* and the API. */
@@ -32,6 +33,8 @@ export async function openStack(): Promise<StackUnderTest> {
   const apiUrl = process.env.API_URL?.replace(/\/+$/, "");
   if (apiUrl && (await isLocalStack(apiUrl))) return running(apiUrl);
 
+  // Not the e2e stack's page and servers, inherited from vitest's main process: this stack's own.
+  dropStackEnvironment(process.env);
   const dataDir = await mkdtemp(path.join(tmpdir(), "user-service-browser-"));
   // The shipped artifact: the handlers inside the packaged zips (STACK_FROM_SOURCES=1: the sources).
   const stack = await startStack({ port: 0, freePorts: true, persist: false, dataDir, requestLog: () => undefined, artifacts: process.env.STACK_FROM_SOURCES !== "1" });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dropStackEnvironment } from "../../local/stackEnvironment.js";
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli");
 
@@ -22,7 +23,8 @@ export async function spawnStack(env: Record<string, string>, options: { nodeOpt
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-start-"));
   const child = spawn(process.execPath, [tsx, "local/start.ts"], {
     env: {
-      ...process.env,
+      // The e2e stack in vitest's main process set its own variables there: not this stack's.
+      ...dropStackEnvironment({ ...process.env }),
       LOCAL_DATA_DIR: dataDir,
       ...(options.nodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${options.nodeOptions}`.trim() } : {}),
       ...env,
