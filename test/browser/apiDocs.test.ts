@@ -74,8 +74,14 @@ async function tryGetMe(on: Page): Promise<string> {
   if (!(await operation.locator(".opblock-body").isVisible())) await operation.locator(".opblock-summary-control").click();
   const tryItOut = operation.locator("button.try-out__btn");
   if ((await tryItOut.textContent())?.trim() === "Try it out") await tryItOut.click();
-  await operation.locator("button.execute").click();
   const status = operation.locator(".live-responses-table tbody tr.response .response-col_status");
+  // A previous call's answer stays on the page: clear it, or it would be read as this call's.
+  const clear = operation.locator("button.btn-clear");
+  if (await clear.isVisible()) {
+    await clear.click();
+    await expect.poll(() => status.count(), WAIT).toBe(0);
+  }
+  await operation.locator("button.execute").click();
   await expect.poll(() => status.count(), WAIT).toBeGreaterThan(0);
   return ((await status.first().textContent()) ?? "").trim();
 }
