@@ -261,7 +261,7 @@ describe.skipIf(deployed)("responses match docs/openapi.yaml", () => {
 
 interface TargetEvent {
   "detail-type": string;
-  detail: { userId?: string };
+  detail: { userId?: string; eventId?: string; sequence?: number };
 }
 
 const EVENT_TYPES = [
@@ -325,5 +325,12 @@ describe.skipIf(deployed)("published events match the committed JSON Schemas", (
       assertValidEvent(event["detail-type"], event.detail);
     }
     expect(new Set(events.map((e) => e["detail-type"]))).toEqual(new Set(EVENT_TYPES));
+    // SPEC 12.7 through the relay and the bus: the user's events (each once, by eventId) are
+    // numbered exactly 1..n, user.created first and user.purged last.
+    const ofUser = [...new Map(events.filter((e) => e.detail.userId === user.userId).map((e) => [e.detail.eventId, e])).values()].sort(
+      (a, b) => Number(a.detail.sequence) - Number(b.detail.sequence),
+    );
+    expect(ofUser.map((e) => e.detail.sequence)).toEqual(ofUser.map((_, i) => i + 1));
+    expect([ofUser.at(0)?.["detail-type"], ofUser.at(-1)?.["detail-type"]]).toEqual(["user.created", "user.purged"]);
   });
 });
