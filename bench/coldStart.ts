@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { readServerlessFunctions } from "../local/serverlessFunctions.js";
+import { readServerlessFunctions } from "../local/lambda/serverlessFunctions.js";
 import { packageService } from "../scripts/packageService.js";
 
 /**

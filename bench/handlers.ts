@@ -24,7 +24,7 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS) || 200;
 const WARM_UP = Number(process.env.BENCH_WARM_UP) || 20;
 
 async function main() {
-  const { startDynamoLocal } = await import("../local/dynamoLocal.js");
+  const { startDynamoLocal } = await import("../local/dynamodb/dynamoLocal.js");
   const { createDynamoClient } = await import("../src/adapters/dynamodb/client.js");
   const { ensureTable } = await import("../src/adapters/dynamodb/ensureTable.js");
   const { MemoryMailbox } = await import("../src/adapters/mailer/memoryMailbox.js");

@@ -20,7 +20,7 @@ import autocannon from "autocannon";
 import { createDocumentClient } from "../src/adapters/dynamodb/client.js";
 import { keys } from "../src/adapters/dynamodb/keys.js";
 import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { freeStackPorts } from "../local/freePort.js";
+import { freeStackPorts } from "../local/server/freePort.js";
 import type { LocalConfig } from "../local/gateway/localEndpoints.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 10;

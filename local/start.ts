@@ -1,5 +1,5 @@
 /** `npm start`: the whole local stack in the foreground, until Ctrl-C or SIGTERM, or until a part of it dies. */
-import { PortInUseError } from "./listen.js";
+import { PortInUseError } from "./server/listen.js";
 import { startStack, type Stack } from "./stack.js";
 
 /** How long stopping may take before the process exits anyway (Java gets SIGKILL on exit). */

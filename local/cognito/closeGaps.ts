@@ -4,7 +4,7 @@ import type { Route, Router } from "cognito-local/lib/server/Router.js";
 import type { Services as CognitoServices } from "cognito-local/lib/services/index.js";
 import type { Context } from "cognito-local/lib/services/context.js";
 import type { UserPoolService } from "cognito-local/lib/services/userPoolService.js";
-import type { BusEntry } from "../eventBus.js";
+import type { BusEntry } from "../events/eventBus.js";
 import { cloudTrailEntry } from "./cloudTrail.js";
 import { passwordPolicyViolation } from "./passwordPolicy.js";
 

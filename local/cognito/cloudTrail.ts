@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventBridgeEvent } from "aws-lambda";
-import { createLocalEventBus, type BusEntry, type BusRule, type DeadLetter, type LocalEventBus } from "../eventBus.js";
-import { lambdaContext, loadHandler } from "../lambdaRuntime.js";
-import type { ServerlessFunction } from "../serverlessFunctions.js";
+import { createLocalEventBus, type BusEntry, type BusRule, type DeadLetter, type LocalEventBus } from "../events/eventBus.js";
+import { lambdaContext, loadHandler } from "../lambda/lambdaRuntime.js";
+import type { ServerlessFunction } from "../lambda/serverlessFunctions.js";
 
 /** The rule Terraform puts on the account's default bus (terraform/cognito_self_service.tf reads the same file). */
 export function cognitoSelfServiceRule(): BusRule {

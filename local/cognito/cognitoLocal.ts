@@ -16,9 +16,9 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js"
 import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolService.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import type { Mailer } from "../../src/ports/mailer.js";
-import { cognitoRequestGuard } from "../cognitoRequestGuard.js";
-import type { BusEntry } from "../eventBus.js";
-import { close, listen } from "../listen.js";
+import { cognitoRequestGuard } from "./cognitoRequestGuard.js";
+import type { BusEntry } from "../events/eventBus.js";
+import { close, listen } from "../server/listen.js";
 import { closeGaps } from "./closeGaps.js";
 import { mailboxMessages } from "./mailboxMessages.js";
 import { ensurePool, keepPoolInStep, type LocalPool } from "./poolSettings.js";

@@ -1,4 +1,4 @@
-import type { MailboxMessage } from "../sesServer.js";
+import type { MailboxMessage } from "../ses/sesServer.js";
 
 /** What `GET /_local/config` tells the web page and the tests. */
 export interface LocalConfig {

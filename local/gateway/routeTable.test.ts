@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { httpRoutesOf, readServerlessFunctions } from "../serverlessFunctions.js";
+import { httpRoutesOf, readServerlessFunctions } from "../lambda/serverlessFunctions.js";
 import { routeTable } from "./routeTable.js";
 
 const functions = readServerlessFunctions(process.cwd());

@@ -1,4 +1,4 @@
-import type { HttpRoute } from "../serverlessFunctions.js";
+import type { HttpRoute } from "../lambda/serverlessFunctions.js";
 
 export interface RouteMatch {
   route: HttpRoute;

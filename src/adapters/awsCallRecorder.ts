@@ -9,7 +9,7 @@ import { join } from "node:path";
  * reaches this module's recorder and clients stay as the SDK made them.
  *
  * The function making a call comes from an AsyncLocalStorage entered by whoever invokes a handler
- * (local/lambdaRuntime.ts, the int tests' handler wrapper). Calls made outside any function (test
+ * (local/lambda/lambdaRuntime.ts, the int tests' handler wrapper). Calls made outside any function (test
  * setup, use cases called directly) are not recorded.
  */
 export const RECORD_DIR_ENV = "AWS_CALL_RECORD_DIR";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { httpRoutesOf, readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { httpRoutesOf, readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 import { openStack, type StackUnderTest } from "./stackUnderTest.js";
 
 /**

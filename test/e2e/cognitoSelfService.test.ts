@@ -1,6 +1,6 @@
 import { DeleteUserCommand, UpdateUserAttributesCommand, VerifyUserAttributeCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it } from "vitest";
-import type { DeadLetter, TargetEvent } from "../../local/eventBus.js";
+import type { DeadLetter, TargetEvent } from "../../local/events/eventBus.js";
 import { api, cognitoClient, deployed, eventually, getJson, mailbox, registerUser, signIn, uniqueEmail } from "./stack.js";
 
 /**

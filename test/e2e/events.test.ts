@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { DeadLetter as BusDeadLetter, TargetEvent as BusEvent } from "../../local/eventBus.js";
+import type { DeadLetter as BusDeadLetter, TargetEvent as BusEvent } from "../../local/events/eventBus.js";
 import { api, deployed, eventually, getJson, mailbox, refresh, registerUser, signIn, uniqueEmail } from "./stack.js";
 
 /** The bus's target event, with the detail fields these tests read. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freeStackPorts } from "../../local/freePort.js";
+import { freeStackPorts } from "../../local/server/freePort.js";
 import { rawHttp, requestHead, requestWithBody, type RawReply } from "./rawHttp.js";
 import { spawnStack, type SpawnedStack } from "./spawnedStack.js";
 

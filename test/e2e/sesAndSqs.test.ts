@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import type { StoredEmail } from "../../local/sesServer.js";
-import type { Delivery } from "../../local/sqsEventSource.js";
+import type { StoredEmail } from "../../local/ses/sesServer.js";
+import type { Delivery } from "../../local/sqs/sqsEventSource.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { api, deployed, eventually, getJson, localConfig, mailbox, registerUser, uniqueEmail } from "./stack.js";
 
@@ -32,7 +32,7 @@ describe.skipIf(deployed)("mail over SESv2: the local SES server holds what the 
 
 describe.skipIf(deployed || !faultsOn)("sign-up fallback over SQS: PostConfirmation fails -> retry queue -> processor -> profile", () => {
   it("a confirmation whose profile write fails still ends with the profile, written by the retry processor from the queue", async () => {
-    // The fault switch refuses this address's profile write while PostConfirmation runs (local/dynamoFaults.ts).
+    // The fault switch refuses this address's profile write while PostConfirmation runs (local/dynamodb/dynamoFaults.ts).
     const email = uniqueEmail("fail-postconfirmation");
     const user = await registerUser(email);
 

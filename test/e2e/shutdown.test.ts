@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort, freeStackPorts } from "../../local/freePort.js";
+import { freePort, freeStackPorts } from "../../local/server/freePort.js";
 import { isRunning, javaPattern, processesMatching, spawnStack, stackPid, type SpawnedStack } from "./spawnedStack.js";
 
 /** Nothing of the stack answers any more: every port it listened on is closed. */

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { vi } from "vitest";
-import { readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 import { runAsFunction } from "../../src/adapters/awsCallRecorder.js";
 
 /**

@@ -30,7 +30,7 @@ export const EXEMPTIONS: readonly Exemption[] = [
     functions: ["outboxRelay"],
     actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
     resource: ARN.tableStream,
-    reason: "The stream event source mapping reads the table's stream with the function's role (locally, local/streamPoller.ts does).",
+    reason: "The stream event source mapping reads the table's stream with the function's role (locally, local/dynamodb/streamPoller.ts does).",
   },
   {
     functions: ["outboxRelay"],

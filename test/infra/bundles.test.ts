@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
-import { readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 
 /**
  * What each packaged function ships (SPEC 13.1, issue 8): the SDK clients it calls, bundled, and no

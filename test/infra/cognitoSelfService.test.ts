@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cloudTrailEntry, cognitoSelfServiceRule } from "../../local/cognito/cloudTrail.js";
 import { CLIENT_SETTINGS, POOL_SETTINGS } from "../../local/cognito/poolSettings.js";
-import { matchesPattern, type EventPattern } from "../../local/eventPattern.js";
+import { matchesPattern, type EventPattern } from "../../local/events/eventPattern.js";
 import { first, readTerraform, resource, type TerraformConfig } from "./support/terraform.js";
 
 let tf: TerraformConfig;

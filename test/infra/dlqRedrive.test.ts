@@ -1,7 +1,7 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEventBridgeServer, type EventBridgeServer } from "../../local/eventBridgeServer.js";
-import type { BusEntry } from "../../local/eventBus.js";
+import { startEventBridgeServer, type EventBridgeServer } from "../../local/events/eventBridgeServer.js";
+import type { BusEntry } from "../../local/events/eventBus.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { deadLetterMessage } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
 import { entryFromDeadLetter, redriveDeadLetters, type DeadLetterSource, type QueuedMessage } from "../../scripts/redriveDeadLetters.js";

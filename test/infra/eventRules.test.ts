@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { matchesPattern, type EventPattern } from "../../local/eventPattern.js";
+import { matchesPattern, type EventPattern } from "../../local/events/eventPattern.js";
 import { EVENT_SOURCE, EVENT_TYPES, type EventType } from "../../src/domain/events.js";
 import { local, readTerraform, TERRAFORM_DIR } from "./support/terraform.js";
 

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { httpRoutesOf, readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { httpRoutesOf, readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DOCUMENT = join(ROOT, "docs", "openapi.yaml");

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { httpRoutesOf, readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { httpRoutesOf, readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 import zipEntries from "./support/zipEntries.js";
 import { asList, readTemplate, resourcePath, resourcesOfType, type CfnTemplate, type IamStatement } from "./support/template.js";
 

@@ -3,7 +3,7 @@ import { relative, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableDefinition, TTL_ATTRIBUTE } from "../../src/adapters/dynamodb/tableDefinition.js";
 import { CLIENT_SETTINGS, POOL_SETTINGS } from "../../local/cognito/poolSettings.js";
-import { readServerlessFunctions } from "../../local/serverlessFunctions.js";
+import { readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
 import { EVENT_SCHEMA_DIALECT, EVENT_SCHEMA_DIR } from "../../scripts/generateEventSchemas.js";
 import { first, local, readTerraform, resource, TERRAFORM_DIR, type TerraformConfig } from "./support/terraform.js";
 

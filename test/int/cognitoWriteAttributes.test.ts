@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
 import { CLIENT_SETTINGS } from "../../local/cognito/poolSettings.js";
-import { freePort } from "../../local/freePort.js";
+import { freePort } from "../../local/server/freePort.js";
 import { SesTestMailbox } from "../support/sesMailbox.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterEach, describe, expect, it } from "vitest";
-import { startEventBridgeServer, type EventBridgeServer } from "../../local/eventBridgeServer.js";
-import type { BusEntry } from "../../local/eventBus.js";
+import { startEventBridgeServer, type EventBridgeServer } from "../../local/events/eventBridgeServer.js";
+import type { BusEntry } from "../../local/events/eventBus.js";
 
 let server: EventBridgeServer | undefined;
 let client: EventBridgeClient | undefined;

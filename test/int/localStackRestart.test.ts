@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
 import { createEvent } from "../../src/domain/events.js";
-import { startDynamoLocal } from "../../local/dynamoLocal.js";
+import { startDynamoLocal } from "../../local/dynamodb/dynamoLocal.js";
 import { startStack, type Stack } from "../../local/stack.js";
 
 let dataDir = "";

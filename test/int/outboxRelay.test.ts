@@ -9,9 +9,9 @@ import { eventContext, type ServiceOverrides } from "../../src/composition/servi
 import { createEvent, EVENT_TYPES, type DomainEvent, type EventType } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
 import type { DeadLetter, DeadLetterQueue } from "../../src/ports/deadLetterQueue.js";
-import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/eventBridgeServer.js";
-import { createLocalEventBus, type LocalEventBus } from "../../local/eventBus.js";
-import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/streamPoller.js";
+import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/events/eventBridgeServer.js";
+import { createLocalEventBus, type LocalEventBus } from "../../local/events/eventBus.js";
+import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/dynamodb/streamPoller.js";
 import { assertValidEvent } from "../support/eventSchemas.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 

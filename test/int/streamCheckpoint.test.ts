@@ -10,10 +10,10 @@ import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
 import { eventContext } from "../../src/composition/services.js";
 import { createEvent, type DomainEvent } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
-import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/eventBridgeServer.js";
-import { createLocalEventBus, type LocalEventBus } from "../../local/eventBus.js";
-import { fileStreamCheckpoint } from "../../local/streamCheckpoint.js";
-import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/streamPoller.js";
+import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/events/eventBridgeServer.js";
+import { createLocalEventBus, type LocalEventBus } from "../../local/events/eventBus.js";
+import { fileStreamCheckpoint } from "../../local/dynamodb/streamCheckpoint.js";
+import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/dynamodb/streamPoller.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 
 const context = { functionName: "outboxRelay", awsRequestId: "local", getRemainingTimeInMillis: () => 30_000 } as Context;

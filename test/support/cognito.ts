@@ -12,7 +12,7 @@ import {
   type AdminGetUserCommandOutput,
   type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { freePort } from "../../local/freePort.js";
+import { freePort } from "../../local/server/freePort.js";
 import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
 import { SesTestMailbox } from "./sesMailbox.js";
 

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startDynamoLocal } from "../../local/dynamoLocal.js";
+import { startDynamoLocal } from "../../local/dynamodb/dynamoLocal.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSesMailer } from "../../src/adapters/mailer/sesMailer.js";
 import type { Mailer, OutgoingMail } from "../../src/ports/mailer.js";
-import { mailboxMessagesOf, startSesServer, storedEmails, type LocalSes, type MailboxMessage } from "../../local/sesServer.js";
+import { mailboxMessagesOf, startSesServer, storedEmails, type LocalSes, type MailboxMessage } from "../../local/ses/sesServer.js";
 
 /** A mail as the tests read it: the mailbox's fields plus the text that was sent. */
 export interface ReceivedMail extends MailboxMessage {

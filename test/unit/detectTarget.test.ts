@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../../local/freePort.js";
+import { freePort } from "../../local/server/freePort.js";
 import { detectTarget } from "../e2e/target.js";
 
 const DEPLOYED_ENV = {

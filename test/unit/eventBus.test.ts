@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "../../local/eventBus.js";
+import { createLocalEventBus, type LocalEventBus, type TargetEvent } from "../../local/events/eventBus.js";
 
 let bus: LocalEventBus | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/domain/events.js";
-import { matchesPattern, type EventPattern } from "../../local/eventPattern.js";
+import { matchesPattern, type EventPattern } from "../../local/events/eventPattern.js";
 
 const event = {
   version: "0",

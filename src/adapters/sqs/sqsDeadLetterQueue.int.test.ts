@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSqsServer } from "../../../local/sqsServer.js";
+import { startSqsServer } from "../../../local/sqs/sqsServer.js";
 import type { DeadLetter } from "../../ports/deadLetterQueue.js";
 import { createSqsDeadLetterQueue, type DeadLetterMessage } from "./sqsDeadLetterQueue.js";
 import { createSqsJobQueue } from "./sqsJobQueue.js";

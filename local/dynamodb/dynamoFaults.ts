@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { awsJsonError, close, listen, readBody } from "./listen.js";
+import { awsJsonError, close, listen, readBody } from "../server/listen.js";
 
 /** Addresses whose sign-up the fault switch targets: any address containing this. */
 export const FAIL_POST_CONFIRMATION_MARK = "fail-postconfirmation";

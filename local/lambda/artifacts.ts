@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { cachedPackage, packageCacheRoot } from "../scripts/packageCache.js";
+import { cachedPackage, packageCacheRoot } from "../../scripts/packageCache.js";
 import type { HandlerRef, ServerlessFunction } from "./serverlessFunctions.js";
 import { unzip } from "./unzip.js";
 

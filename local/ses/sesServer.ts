@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { Email } from "aws-ses-v2-local/dist/store.js";
-import { close, failLoudly, guard, parseJson, readText, RequestError, type ErrorFormat, type Handler } from "./listen.js";
+import { close, failLoudly, guard, parseJson, readText, RequestError, type ErrorFormat, type Handler } from "../server/listen.js";
 
 const requireCjs = createRequire(import.meta.url);
 type StartSes = (config?: { host?: string; port?: number }) => Promise<Server>;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { close, listen, parseJson, readText, RequestError, type ErrorFormat } from "./listen.js";
+import { close, listen, parseJson, readText, RequestError, type ErrorFormat } from "../server/listen.js";
 import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
 import type { ServerlessFunction } from "./serverlessFunctions.js";
 

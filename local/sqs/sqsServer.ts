@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { createRequestHandler, type ISqsServerOptions } from "local-aws-sqs";
-import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { freePort } from "./freePort.js";
-import { awsJsonError, close, listen, readBody, RequestError, type ErrorFormat } from "./listen.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { freePort } from "../server/freePort.js";
+import { awsJsonError, close, listen, readBody, RequestError, type ErrorFormat } from "../server/listen.js";
 
 export type QueueDefinition = NonNullable<ISqsServerOptions["queues"]>[number];
 

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from "aws-lambda";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
-import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { interruptibleDelays } from "./interruptibleDelays.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { interruptibleDelays } from "../server/interruptibleDelays.js";
 
 /** What became of one message the event source handed to the function. */
 export interface Delivery {

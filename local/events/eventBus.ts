@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { matchesPattern, type EventPattern } from "./eventPattern.js";
-import { interruptibleDelays } from "./interruptibleDelays.js";
+import { interruptibleDelays } from "../server/interruptibleDelays.js";
 
 export interface BusRule {
   name: string;
@@ -77,7 +77,7 @@ export interface LocalEventBus {
 }
 
 function deployedRules(): BusRule[] {
-  const file = join(import.meta.dirname, "..", "infra", "event-rules.json");
+  const file = join(import.meta.dirname, "..", "..", "infra", "event-rules.json");
   return (JSON.parse(readFileSync(file, "utf8")) as { rules: BusRule[] }).rules;
 }
 

@@ -1,5 +1,5 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import type { DeadLetterMessage } from "../src/adapters/sqs/sqsDeadLetterQueue.js";
+import type { DeadLetterMessage } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
 import type { DeadLetter, TargetEvent } from "./eventBus.js";
 
 /** A message of the events DLQ (or the relay-failures queue) as `GET /_local/dlq` lists it. */

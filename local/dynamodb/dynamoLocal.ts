@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { freePort } from "./freePort.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { freePort } from "../server/freePort.js";
 
 export interface DynamoLocal {
   endpoint: string;

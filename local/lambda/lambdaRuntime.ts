@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
-import { runAsFunction } from "../src/adapters/awsCallRecorder.js";
+import { runAsFunction } from "../../src/adapters/awsCallRecorder.js";
 import type { HandlerRef } from "./serverlessFunctions.js";
 
 export type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;

@@ -1,16 +1,16 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, EventBridgeEvent } from "aws-lambda";
-import { outboxEntriesOf } from "../src/adapters/dynamodb/outboxStreamRecords.js";
+import { outboxEntriesOf } from "../../src/adapters/dynamodb/outboxStreamRecords.js";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { createSqsDeadLetterQueue } from "../src/adapters/sqs/sqsDeadLetterQueue.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { createSqsDeadLetterQueue } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
 import { ruleArn, targetDeadLetterMessage } from "./deadLetters.js";
 import { createLocalEventBus, type DeadLetter, type LocalEventBus, type TargetEvent } from "./eventBus.js";
 import { startEventBridgeServer } from "./eventBridgeServer.js";
-import { lambdaContext, loadHandler } from "./lambdaRuntime.js";
-import type { ServerlessFunction } from "./serverlessFunctions.js";
-import type { LocalSqs } from "./sqsServer.js";
-import { fileStreamCheckpoint } from "./streamCheckpoint.js";
-import { createStreamPoller, type StreamPoller } from "./streamPoller.js";
+import { lambdaContext, loadHandler } from "../lambda/lambdaRuntime.js";
+import type { ServerlessFunction } from "../lambda/serverlessFunctions.js";
+import type { LocalSqs } from "../sqs/sqsServer.js";
+import { fileStreamCheckpoint } from "../dynamodb/streamCheckpoint.js";
+import { createStreamPoller, type StreamPoller } from "../dynamodb/streamPoller.js";
 
 export interface EventPipelineOptions {
   eventBridgePort: number;

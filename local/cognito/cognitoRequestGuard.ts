@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as cognitoSdk from "@aws-sdk/client-cognito-identity-provider";
-import { awsJsonError, RequestError, sendError, type Handler } from "./listen.js";
+import { awsJsonError, RequestError, sendError, type Handler } from "../server/listen.js";
 
 /** cognito-local's Express application, as far as the guard uses it. */
 export interface ExpressApplication {

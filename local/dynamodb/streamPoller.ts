@@ -9,9 +9,9 @@ import {
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
-import { localEndpoint } from "../src/adapters/localEndpoint.js";
-import { interruptibleDelays } from "./interruptibleDelays.js";
+import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
+import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { interruptibleDelays } from "../server/interruptibleDelays.js";
 import { toLambdaRecord } from "./lambdaStreamRecord.js";
 import type { StreamCheckpoint } from "./streamCheckpoint.js";
 

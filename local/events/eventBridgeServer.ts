@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BusEntry } from "./eventBus.js";
-import { close, listen, parseJson, readText, RequestError } from "./listen.js";
+import { close, listen, parseJson, readText, RequestError } from "../server/listen.js";
 
 /** A PutEvents entry as the SDK sends it (AWS JSON 1.1: Time is epoch seconds). */
 export interface PutEventsEntry {
