@@ -9,6 +9,8 @@ import { eventContext, type ServiceOverrides } from "../../src/composition/servi
 import { createEvent, EVENT_TYPES, type DomainEvent, type EventType } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
 import type { DeadLetter, DeadLetterQueue } from "../../src/ports/deadLetterQueue.js";
+import { createSqsDeadLetterQueue } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
+import { startSqsServer, type LocalSqs } from "../../local/sqs/sqsServer.js";
 import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/events/eventBridgeServer.js";
 import { createLocalEventBus, type LocalEventBus } from "../../local/events/eventBus.js";
 import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/dynamodb/streamPoller.js";
@@ -28,8 +30,11 @@ interface Pipeline {
 }
 
 let running: Pipeline | undefined;
+let sqs: LocalSqs | undefined;
 
 afterEach(async () => {
+  await sqs?.stop();
+  sqs = undefined;
   await running?.poller.stop();
   await running?.server.stop();
   await running?.bus.stop();
@@ -120,6 +125,30 @@ function memoryDeadLetterQueue(refuse: (entry: DeadLetter) => boolean = () => fa
   return { queue, sends, stored };
 }
 
+/**
+ * The relay's real SQS adapter on a local SQS server (SendMessageBatch over the wire, as in AWS, and
+ * recorded for the IAM evidence test); `stored` keeps what the queue took.
+ */
+async function sqsDeadLetterQueue() {
+  sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-user-service-dlq" }] });
+  const real = createSqsDeadLetterQueue({
+    region: "us-east-1",
+    eventBusName: "test-user-service",
+    sqsEndpoint: sqs.endpoint,
+    queueUrl: sqs.queueUrl("test-user-service-dlq"),
+  });
+  const stored: DeadLetter[] = [];
+  const queue: DeadLetterQueue = {
+    async send(entries) {
+      const answer = await real.send(entries);
+      const failed = new Set(answer.failed.map((f) => f.eventId));
+      stored.push(...entries.filter((e) => !failed.has(e.eventId)));
+      return answer;
+    },
+  };
+  return { queue, stored };
+}
+
 const eventIdsOnBus = (bus: LocalEventBus) => bus.events().map((e) => e.detail.eventId as string);
 
 describe("outbox relay through DynamoDB Local's stream", () => {
@@ -189,7 +218,7 @@ describe("outbox relay through DynamoDB Local's stream", () => {
 
   it("sends an entry that always fails to the dead-letter queue and does not report its record", async () => {
     let poisonId = "none yet";
-    const dlq = memoryDeadLetterQueue();
+    const dlq = await sqsDeadLetterQueue();
     const { services, bus, delivered, failures } = await startPipeline(
       { reject: (entry) => entry.Detail?.includes(poisonId) === true },
       2,
