@@ -78,7 +78,7 @@ async function main() {
         }
         if (i >= warmUp) samples.push({ handlerMs, ...meter.read() });
       }
-      results.push({ route: scenario.route, kind: scenario.kind, samples });
+      results.push({ route: scenario.route, kind: scenario.kind, ...(scenario.allowance ? { allowance: scenario.allowance } : {}), samples });
       process.stderr.write(`  ${scenario.route}: ${samples.length} calls\n`);
     }
     printResults(results, ITERATIONS);
