@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { EVENT_TYPES } from "../../src/domain/events.js";
 import { assertValidEvent } from "../support/eventSchemas.js";
 import { assertErrorBodyMatchesOpenApi, assertMatchesOpenApi } from "../support/openApiContract.js";
 import {
@@ -263,20 +264,6 @@ interface TargetEvent {
   "detail-type": string;
   detail: { userId?: string; eventId?: string; sequence?: number };
 }
-
-const EVENT_TYPES = [
-  "user.created",
-  "user.updated",
-  "user.deleted",
-  "user.suspended",
-  "user.reactivated",
-  "user.restored",
-  "user.purged",
-  "email.added",
-  "email.verified",
-  "email.removed",
-  "email.primary.changed",
-];
 
 const TARGET_EVENT_KEYS = ["account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version"];
 

@@ -8,18 +8,12 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
 import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
+import type { MailboxMessage } from "../../local/ses/sesServer.js";
+
+export type { MailboxMessage };
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { ADMIN_GROUP } from "../../src/domain/caller.js";
 import type { Target } from "./target.js";
-
-export interface MailboxMessage {
-  to: string;
-  subject: string;
-  code: string | null;
-  /** The restore or revert link a notice carries, else null. */
-  link: string | null;
-  sentAt: string;
-}
 
 export interface SignedInUser {
   email: string;
