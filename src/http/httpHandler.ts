@@ -6,7 +6,7 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Caller } from "../domain/caller.js";
 import { composeFrom, type Factories, type SliceOf } from "../composition/compose.js";
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { authorizeAdmin } from "../usecases/authorizeAdmin.js";
 import { logger, metrics, tracer } from "../observability.js";
 import { corsHeaders } from "./cors.js";
@@ -65,10 +65,13 @@ export function publicHttpHandler<F extends Factories>(
 function wrap<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptions<F>, authenticated: boolean) {
   const servicesOf = composeFrom(options.uses);
   const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const started = performance.now();
     const services = servicesOf();
     const correlationId = correlationIdOf(event);
     const requestId = event.requestContext.requestId;
     logger.appendKeys({ correlationId, requestId });
+    let statusCode = 500;
+    let userId: string | undefined;
     const common = {
       "Content-Type": "application/json",
       "X-Correlation-Id": correlationId,
@@ -76,7 +79,10 @@ function wrap<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptio
     };
     try {
       const caller = authenticated ? callerOf(event, services.config.appClientId) : (undefined as unknown as Caller);
-      if (authenticated) logger.appendKeys({ userId: caller.userId });
+      if (authenticated) {
+        userId = caller.userId;
+        logger.appendKeys({ userId });
+      }
       if (options.admin) await authorizeAdmin(services as unknown as Pick<Services, "profiles">)(caller);
       const result = await route(
         {
@@ -91,19 +97,22 @@ function wrap<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptio
         },
         services,
       );
-      countResponse(result.statusCode);
+      statusCode = result.statusCode;
+      countResponse(statusCode);
       return {
         statusCode: result.statusCode,
         headers: { ...common, ...result.headers },
         body: result.body === undefined ? "" : JSON.stringify(result.body),
       };
     } catch (error) {
-      const { statusCode, body, headers } = toErrorResponse(error, requestId);
+      const { body, headers, ...mapped } = toErrorResponse(error, requestId);
+      statusCode = mapped.statusCode;
       countResponse(statusCode);
       if (statusCode >= 500) logger.error("Unhandled error", { error: error as Error });
       else logger.info("Request rejected", { statusCode, reason: (error as Error).name });
       return { statusCode, headers: { ...common, ...headers }, body: JSON.stringify(body) };
     } finally {
+      requestCompleted(event, statusCode, started, userId);
       logger.removeKeys(["correlationId", "requestId", "userId"]);
     }
   };
@@ -111,6 +120,22 @@ function wrap<F extends Factories>(route: Route<SliceOf<F>>, options: RouteOptio
     .use(injectLambdaContext(logger))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics));
+}
+
+/**
+ * The one line every request writes, errors included: with the appended correlation and request
+ * ids it is what a Logs Insights query joins to the gateway's access log (by requestId) and to
+ * the events the request caused (by correlationId). Route and method, never the path's values,
+ * a header, the body or an address.
+ */
+function requestCompleted(event: APIGatewayProxyEvent, status: number, started: number, userId: string | undefined): void {
+  logger.info("Request completed", {
+    route: event.resource,
+    method: event.httpMethod,
+    status,
+    latencyMs: Math.round(performance.now() - started),
+    ...(userId ? { userId } : {}),
+  });
 }
 
 /**
