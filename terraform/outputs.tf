@@ -34,3 +34,28 @@ output "web_acl_arn" {
 output "alarm_topic_arn" {
   value = aws_sns_topic.alarms.arn
 }
+
+output "api_base_url" {
+  description = "Where clients call the API: https://<domain_name>/v1 with a custom domain, else the stage's execute-api URL (empty before the first deploy)."
+  value       = local.api_base_url
+}
+
+output "api_domain_target" {
+  description = "Point domain_name here (CNAME, or a Route 53 alias with api_domain_zone_id) when hosted_zone_id is empty."
+  value       = local.custom_domain ? aws_api_gateway_domain_name.api[0].regional_domain_name : null
+}
+
+output "api_domain_zone_id" {
+  value = local.custom_domain ? aws_api_gateway_domain_name.api[0].regional_zone_id : null
+}
+
+output "api_certificate_validation_records" {
+  description = "The DNS records ACM needs to issue the certificate; create them yourself when hosted_zone_id is empty."
+  value = local.custom_domain ? [
+    for option in aws_acm_certificate.api[0].domain_validation_options : {
+      name  = option.resource_record_name
+      type  = option.resource_record_type
+      value = option.resource_record_value
+    }
+  ] : []
+}

@@ -40,18 +40,6 @@ variable "github_environment" {
   }
 }
 
-variable "create_github_oidc_provider" {
-  description = "The GitHub OIDC provider exists once per account: create it in one stage, reuse it in the others."
-  type        = bool
-  default     = true
-}
-
-variable "manage_api_gateway_account" {
-  description = "Set the account-wide CloudWatch role API Gateway uses for access logs (once per account and region)."
-  type        = bool
-  default     = true
-}
-
 variable "mail_from" {
   description = "Sender of verification codes and notices; its domain must be a verified SES identity."
   type        = string
@@ -101,4 +89,27 @@ variable "waf_rate_limit_per_ip" {
     condition     = var.waf_rate_limit_per_ip >= 10 && var.waf_rate_limit_per_ip <= 2000000000
     error_message = "waf_rate_limit_per_ip: between 10 and 2,000,000,000 (AWS WAF's bounds)."
   }
+}
+
+variable "api_deployed" {
+  description = "The stage's REST API exists (Serverless creates it on the stage's first deploy). false only for a new stage's first apply: no /v1 mapping, no B2B usage plans, and the canary stays stopped until the next apply."
+  type        = bool
+  default     = true
+}
+
+variable "domain_name" {
+  description = "Custom domain of the API (e.g. api.example.com), answering under /v1. Empty: no custom domain, the stage's execute-api URL only."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.domain_name == "" || can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.domain_name))
+    error_message = "domain_name: a lower-case DNS name such as api.example.com, or empty."
+  }
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 hosted zone of domain_name. Set: Terraform writes the certificate's validation records and the alias record there. Empty: create them at your DNS provider (docs/deployment.md)."
+  type        = string
+  default     = ""
 }
