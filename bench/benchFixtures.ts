@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MemoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
-import type { Services } from "../src/composition/services.js";
+import type { Services } from "../src/ports/services.js";
 import { addEmail } from "../src/usecases/addEmail.js";
 import { confirmVerification } from "../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../src/usecases/createUserFromSignUp.js";

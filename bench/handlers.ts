@@ -30,6 +30,7 @@ async function main() {
   const { MemoryMailbox } = await import("../src/adapters/mailer/memoryMailbox.js");
   const { configFromEnv } = await import("../src/composition/config.js");
   const { createServices, setServices } = await import("../src/composition/services.js");
+  const { documentClient } = await import("../src/composition/factories/dynamo.js");
   const { apiEvent, lambdaContext } = await import("../test/support/apiEvent.js");
   const { meterDynamo } = await import("./dynamoMeter.js");
   const { routeScenarios, typicalPurgeScenario } = await import("./routeScenarios.js");
@@ -55,7 +56,7 @@ async function main() {
     const mailbox = new MemoryMailbox();
     const services = createServices(config, { mailer: mailbox });
     setServices(services);
-    const meter = meterDynamo(services.db);
+    const meter = meterDynamo(documentClient(services.config));
 
     const results = [];
     // Typical accounts to purge are costly to build (each has 50 activity items): fewer of them.

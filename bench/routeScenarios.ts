@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { MemoryMailbox } from "../src/adapters/mailer/memoryMailbox.js";
-import type { Services } from "../src/composition/services.js";
+import type { Services } from "../src/ports/services.js";
 import { handler as addEmail } from "../src/handlers/http/addEmail.js";
 import { handler as adminFindUsers } from "../src/handlers/http/adminFindUsers.js";
 import { handler as adminGetUser } from "../src/handlers/http/adminGetUser.js";

@@ -1,14 +1,14 @@
 import { configFromEnv } from "./config.js";
 import type { Factory } from "./factories/factory.js";
-import type { Services } from "./services.js";
+import type { ServiceGraph } from "./services.js";
 
-/** The factories an entry point needs, keyed by the `Services` member each one builds. */
-export type Factories = { [K in Exclude<keyof Services, "config">]?: Factory<K> };
+/** The factories an entry point needs, keyed by the graph member each one builds. */
+export type Factories = { [K in Exclude<keyof ServiceGraph, "config">]?: Factory<K> };
 
 /** What those factories build, plus the configuration every entry point reads. */
-export type SliceOf<F extends Factories> = Pick<Services, "config"> & { [K in keyof F & keyof Services]: Services[K] };
+export type SliceOf<F extends Factories> = Pick<ServiceGraph, "config"> & { [K in keyof F & keyof ServiceGraph]: ServiceGraph[K] };
 
-let installed: Services | undefined;
+let installed: ServiceGraph | undefined;
 /** Bumped by setServices: slices built from the environment before it are built again. */
 let generation = 0;
 
@@ -17,7 +17,7 @@ let generation = 0;
  * and the tests run handlers on their own table, mailbox and queues. Returns the previous one;
  * `undefined` goes back to each entry point composing its own slice from the environment.
  */
-export function setServices(services: Services | undefined): Services | undefined {
+export function setServices(services: ServiceGraph | undefined): ServiceGraph | undefined {
   const previous = installed;
   installed = services;
   generation += 1;
@@ -25,7 +25,7 @@ export function setServices(services: Services | undefined): Services | undefine
 }
 
 /** The graph setServices installed, if any. */
-export function installedServices(): Services | undefined {
+export function installedServices(): ServiceGraph | undefined {
   return installed;
 }
 
@@ -46,7 +46,7 @@ export function composeFrom<F extends Factories>(factories: F): () => SliceOf<F>
       builtIn = generation;
       const config = configFromEnv();
       const members: Record<string, unknown> = { config };
-      for (const [name, factory] of Object.entries(factories) as [string, Factory<keyof Services>][]) {
+      for (const [name, factory] of Object.entries(factories) as [string, Factory<keyof ServiceGraph>][]) {
         members[name] = factory(config);
       }
       built = members as SliceOf<F>;

@@ -6,7 +6,7 @@ import {
 } from "@aws-lambda-powertools/idempotency";
 import { keys } from "../adapters/dynamodb/keys.js";
 import { IdempotencyInProgressError, IdempotencyKeyMismatchError, ValidationError } from "../domain/errors.js";
-import type { Services } from "../composition/services.js";
+import type { ServiceGraph } from "../composition/services.js";
 import type { Route } from "./httpHandler.js";
 import type { HttpResult } from "./response.js";
 
@@ -27,7 +27,7 @@ interface IdempotentCall {
  * request. Only successful responses are kept: a refused request may be retried with the same
  * key. Requests without the header run as usual.
  */
-export function idempotent<S extends Pick<Services, "idempotencyStore">>(routeName: string, route: Route<S>): Route<S> {
+export function idempotent<S extends Pick<ServiceGraph, "idempotencyStore">>(routeName: string, route: Route<S>): Route<S> {
   return async (req, services) => {
     const idempotencyKey = req.header(IDEMPOTENCY_HEADER);
     if (idempotencyKey === undefined) return route(req, services);

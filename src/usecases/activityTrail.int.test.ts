@@ -3,7 +3,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../adapters/dynamodb/keys.js";
-import { eventContext } from "../composition/services.js";
+import { eventContext } from "./eventContext.js";
 import { ACTIVITY_RETENTION_DAYS, userActor } from "../domain/activity.js";
 import { ConcurrentModificationError, EmailLimitReachedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { normalizeEmail } from "../domain/email.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { ProfileWithEmails } from "../ports/profileStore.js";

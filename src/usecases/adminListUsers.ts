@@ -1,6 +1,6 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { ACTIVITY_PAGE_DEFAULT } from "../domain/activity.js";
-import type { ListedStatus, ListedUser, UserStatusListing } from "../ports/userStatusListing.js";
+import type { ListedStatus, ListedUser } from "../ports/userStatusListing.js";
 import { activityCursors } from "./activityCursor.js";
 
 export interface AdminListUsersInput {
@@ -30,7 +30,7 @@ const listingOf = (status: ListedStatus) => `admin-users:${status}`;
  * cursor as (at, id).
  */
 export const adminListUsers =
-  (services: Pick<Services, "keyedHasher"> & { statusListing: UserStatusListing }) =>
+  (services: Pick<Services, "keyedHasher" | "statusListing">) =>
   async ({ status, limit = ACTIVITY_PAGE_DEFAULT, cursor }: AdminListUsersInput): Promise<UserListing> => {
     const cursors = activityCursors(services.keyedHasher);
     const listing = listingOf(status);

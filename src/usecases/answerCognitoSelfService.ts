@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { systemActor } from "../domain/activity.js";
 import { logger } from "../observability.js";
 import { deleteAccount } from "./deleteAccount.js";

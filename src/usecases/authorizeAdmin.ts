@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { isAdmin, type Caller } from "../domain/caller.js";
 import { AccountNotActiveError, ForbiddenError } from "../domain/errors.js";
 import { assertActive } from "../domain/user.js";

@@ -1,5 +1,5 @@
-import type { Services } from "../composition/services.js";
-import { eventContext } from "../composition/eventContext.js";
+import type { Services } from "../ports/services.js";
+import { eventContext } from "./eventContext.js";
 import { adminActor } from "../domain/activity.js";
 import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import type { DomainEvent, EventContext } from "../domain/events.js";

@@ -1,5 +1,5 @@
-import type { Services } from "../composition/services.js";
-import { eventContext } from "../composition/eventContext.js";
+import type { Services } from "../ports/services.js";
+import { eventContext } from "./eventContext.js";
 import { userActor } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import {

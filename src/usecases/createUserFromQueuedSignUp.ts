@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { normalizeEmail } from "../domain/email.js";
 import { SignUpNotConfirmedError } from "../domain/errors.js";
 import { createUserFromSignUp, type SignUpInput } from "./createUserFromSignUp.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import type { ActivityItem } from "../domain/activity.js";
 import { sortEmails, type EmailRecord } from "../domain/email.js";
 import { NotFoundError } from "../domain/errors.js";

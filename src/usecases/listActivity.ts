@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { ACTIVITY_PAGE_DEFAULT, type ActivityItem } from "../domain/activity.js";
 import { activityCursors } from "./activityCursor.js";
 

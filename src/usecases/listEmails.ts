@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { sortEmails, type EmailRecord } from "../domain/email.js";
 
 /** The caller's addresses, primary first, then oldest first; one Query of their partition. */

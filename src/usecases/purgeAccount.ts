@@ -1,5 +1,5 @@
-import type { Services } from "../composition/services.js";
-import { eventContext } from "../composition/eventContext.js";
+import type { Services } from "../ports/services.js";
+import { eventContext } from "./eventContext.js";
 import type { Actor } from "../domain/activity.js";
 import { NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";

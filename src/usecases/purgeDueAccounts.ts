@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { systemActor } from "../domain/activity.js";
 import { logger } from "../observability.js";
 import { purgeAccount } from "./purgeAccount.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { createEvent } from "../domain/events.js";
 import type { UserProfile } from "../domain/user.js";
 import { changeStatusAsAdmin } from "./changeStatusAsAdmin.js";

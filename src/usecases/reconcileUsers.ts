@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { logger } from "../observability.js";
 import { createUserFromSignUp } from "./createUserFromSignUp.js";
 

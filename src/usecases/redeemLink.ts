@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { InvalidLinkError } from "../domain/errors.js";
 import { LINK_TOKEN_PATTERN, linkTokenDigest, type LinkPurpose, type LinkTokenRecord } from "../domain/linkToken.js";
 import { epochSeconds } from "../ports/clock.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { EVENT_SOURCE } from "../domain/events.js";
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import {
   PUBLISH_LIMITS,

@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { logger, metrics } from "../observability.js";
 import type { OutgoingMail } from "../ports/mailer.js";
 

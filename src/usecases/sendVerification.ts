@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { EmailAlreadyVerifiedError, NotFoundError } from "../domain/errors.js";
 import { allowedSend, codeSendWindows, statusAfterSend } from "../domain/codeSendLimits.js";
 import { claimBlockAfterSend } from "../domain/email.js";

@@ -1,4 +1,4 @@
-import type { Services } from "../composition/services.js";
+import type { Services } from "../ports/services.js";
 import { eventDetailSchemas } from "../domain/eventSchemas.js";
 import type { UserProfile } from "../domain/user.js";
 import { logger } from "../observability.js";

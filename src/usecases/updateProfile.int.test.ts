@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { userActor } from "../domain/activity.js";
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../adapters/dynamodb/keys.js";
-import { eventContext } from "../composition/services.js";
+import { eventContext } from "./eventContext.js";
 import {
   AccountNotActiveError,
   ConcurrentModificationError,

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
-import { eventContext } from "../../src/composition/services.js";
+import { eventContext } from "../../src/usecases/eventContext.js";
 import { createEvent, type DomainEvent } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
 import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/events/eventBridgeServer.js";

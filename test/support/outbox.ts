@@ -1,7 +1,7 @@
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventDetail, EventType } from "../../src/domain/events.js";
 import { eventDetailSchemas } from "../../src/domain/eventSchemas.js";
-import type { Services } from "../../src/composition/services.js";
+import type { TestServices } from "./testServices.js";
 
 export interface StoredEvent {
   detailType: string;
@@ -9,7 +9,7 @@ export interface StoredEvent {
 }
 
 /** Every outbox item in the test's table (a Scan: tests use a fresh table each). */
-export async function outboxEvents(services: Pick<Services, "db" | "config">): Promise<StoredEvent[]> {
+export async function outboxEvents(services: Pick<TestServices, "db" | "config">): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -38,7 +38,7 @@ export function parseEvent<T extends EventType>(detailType: T, event: StoredEven
 
 /** One item read back by key, consistently. */
 export async function readItem(
-  services: Pick<Services, "db" | "config">,
+  services: Pick<TestServices, "db" | "config">,
   key: { PK: string; SK: string },
 ): Promise<Record<string, unknown> | undefined> {
   const { Item } = await services.db.send(

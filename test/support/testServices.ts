@@ -4,10 +4,14 @@ import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
 import { createHmacHasher } from "../../src/adapters/secrets/hmacHasher.js";
 import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
-import { createServices, setServices, type ServiceOverrides, type Services } from "../../src/composition/services.js";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { documentClient } from "../../src/composition/factories/dynamo.js";
+import { createServices, setServices, type ServiceGraph, type ServiceOverrides } from "../../src/composition/services.js";
 import { SesTestMailbox } from "./sesMailbox.js";
 
-export interface TestServices extends Services {
+export interface TestServices extends ServiceGraph {
+  /** The graph's own DynamoDB client, for a test's direct reads and writes (not a port: use cases never see it). */
+  db: DynamoDBDocumentClient;
   /** What the graph mailed, as the file's local SES server received it (SESv2 over HTTP). */
   mailbox: SesTestMailbox;
 }
@@ -29,5 +33,5 @@ export async function createTestServices(overrides: ServiceOverrides = {}, confi
     { mailer: mailbox, keyedHasher: createHmacHasher(() => Promise.resolve(randomBytes(32))), ...overrides },
   );
   setServices(services);
-  return { ...services, mailbox };
+  return { ...services, db: documentClient(services.config), mailbox };
 }

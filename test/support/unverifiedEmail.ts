@@ -4,14 +4,14 @@ import { putEmail } from "../../src/adapters/dynamodb/emailItems.js";
 import { adjustEmailCount } from "../../src/adapters/dynamodb/profileItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
 import { putVerificationCode } from "../../src/adapters/dynamodb/verificationItems.js";
-import type { Services } from "../../src/composition/services.js";
+import type { TestServices } from "./testServices.js";
 
 /**
  * Gives a user an address they have added but not verified, written with the same named items
  * the add-email transaction uses (a pending code included). `releaseAt` (epoch seconds) in the past makes the claim expired.
  */
 export async function addUnverifiedEmail(
-  services: Pick<Services, "db" | "config">,
+  services: Pick<TestServices, "db" | "config">,
   userId: string,
   address: string,
   releaseAt: number,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Services } from "../../src/composition/services.js";
+import type { Services } from "../../src/ports/services.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
 
 /** A confirmed user, written by the same use case the PostConfirmation trigger runs. */

@@ -1,7 +1,7 @@
 // A static import: esbuild bundles only the client and commands used here (a dynamic import would
 // bundle every command of the service). Functions that never build this adapter do not bundle it.
 import * as eventBridge from "@aws-sdk/client-eventbridge";
-import type { AppConfig } from "../../composition/config.js";
+import type { AppConfig } from "../../ports/config.js";
 import { traced } from "../../observability.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
 import { lazy } from "../lazy.js";

@@ -2,7 +2,7 @@
 // bundle every command of the service). Functions that never build this adapter do not bundle it.
 import * as sqs from "@aws-sdk/client-sqs";
 import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import type { AppConfig } from "../../composition/config.js";
+import type { AppConfig } from "../../ports/config.js";
 import { EVENT_SOURCE } from "../../domain/events.js";
 import { traced } from "../../observability.js";
 import type { DeadLetter, DeadLetterQueue } from "../../ports/deadLetterQueue.js";

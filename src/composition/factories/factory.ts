@@ -1,8 +1,8 @@
 import type { AppConfig } from "../config.js";
-import type { Services } from "../services.js";
+import type { ServiceGraph } from "../services.js";
 
 /**
- * Builds one member of `Services` from the configuration.
+ * Builds one member of the graph (`ServiceGraph`) from the configuration.
  *
  * Each module of this folder holds the factories of one adapter and imports only that adapter. The
  * whole graph (`createServices`) calls all of them; a Lambda entry point imports just the
@@ -11,4 +11,4 @@ import type { Services } from "../services.js";
  * function does not call. Keep it that way: one adapter per module here, no module-level work
  * (test/infra/bundles.test.ts checks every function's bundle).
  */
-export type Factory<K extends keyof Services> = (config: AppConfig) => Services[K];
+export type Factory<K extends keyof ServiceGraph> = (config: AppConfig) => ServiceGraph[K];

@@ -1,5 +1,4 @@
-import { createDynamoStatusListing } from "../../adapters/dynamodb/statusListing.js";
-import { db, profiles } from "../../composition/factories/dynamo.js";
+import { profiles, statusListing } from "../../composition/factories/dynamo.js";
 import { keyedHasher } from "../../composition/factories/keyedHasher.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
@@ -16,8 +15,7 @@ export const handler = httpHandler(
   async (req, services) => {
     const query = adminUsersQueryOf(req.query);
     if ("email" in query) return ok(await adminFindUserByEmail(services)(query.email));
-    const statusListing = createDynamoStatusListing(services.db, services.config.tableName);
-    return ok(await adminListUsers({ keyedHasher: services.keyedHasher, statusListing })(query));
+    return ok(await adminListUsers(services)(query));
   },
-  { uses: { profiles, db, keyedHasher }, admin: true },
+  { uses: { profiles, statusListing, keyedHasher }, admin: true },
 );

@@ -1,6 +1,6 @@
 import type { Actor } from "../domain/activity.js";
 import type { EventContext } from "../domain/events.js";
-import type { Services } from "./services.js";
+import type { Services } from "../ports/services.js";
 
 /** What createEvent needs, for one request: `actor` is who makes the change (the activity trail). */
 export function eventContext(
