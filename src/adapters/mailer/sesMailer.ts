@@ -5,9 +5,11 @@ import { traced } from "../../observability.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
+import { mailSendFailed } from "./mailSendFailed.js";
 
 /**
- * Sends through SES v2. The code appears only in the message body, never in a log line.
+ * Sends through SES v2. The code appears only in the message body, never in a log line. A send SES
+ * refuses or never answers is counted as MailSendFailed (mailSendFailed.ts) and thrown.
  * `sesEndpoint` points it at a local SESv2 server (aws-ses-v2-local: the local stack and the tests).
  */
 export function createSesMailer(config: { region: string; mailFrom: string; sesEndpoint?: string | undefined }): Mailer {
@@ -18,7 +20,7 @@ export function createSesMailer(config: { region: string; mailFrom: string; sesE
   return {
     async send(mail) {
       const { client } = await sdk();
-      await client.send(
+      const sent = client.send(
         new ses.SendEmailCommand({
           FromEmailAddress: config.mailFrom,
           Destination: { ToAddresses: [mail.to] },
@@ -30,6 +32,10 @@ export function createSesMailer(config: { region: string; mailFrom: string; sesE
           },
         }),
       );
+      // Counted and logged here, once for every caller; rethrown so each decides the answer.
+      await sent.catch((error: unknown) => {
+        throw mailSendFailed(mail, error);
+      });
     },
   };
 }
