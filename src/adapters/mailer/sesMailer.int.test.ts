@@ -30,7 +30,7 @@ beforeEach(async () => {
   const publish = metrics.publishStoredMetrics.bind(metrics);
   vi.spyOn(metrics, "publishStoredMetrics").mockImplementation(() => {
     if (metrics.hasStoredMetrics()) emf.push(metrics.serializeMetrics() as unknown as Record<string, unknown>);
-    publish();
+    return publish();
   });
   const error = vi.spyOn(logger, "error");
   errorLines = error.mock.calls as unknown[][];
