@@ -1,6 +1,7 @@
 /**
  * Typed domain errors. Each carries only domain meaning; the HTTP status and body
- * are decided in exactly one place: src/http/errorResponse.ts.
+ * are decided in exactly one place: src/http/errorResponse.ts. Errors of the transport (body,
+ * size, Idempotency-Key) are src/http's own: src/http/transportErrors.ts.
  */
 export interface FieldIssue {
   field: string;
@@ -24,13 +25,6 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** The JSON body cannot be parsed (400). */
-export class MalformedBodyError extends DomainError {
-  constructor() {
-    super("Request body is not valid JSON");
-  }
-}
-
 /**
  * A restore or revert link that is malformed, unknown, used, replaced, expired or meant for the
  * other route (400): one message for all, so a token's state cannot be probed.
@@ -38,13 +32,6 @@ export class MalformedBodyError extends DomainError {
 export class InvalidLinkError extends DomainError {
   constructor() {
     super("Invalid or expired link");
-  }
-}
-
-/** The body exceeds the size limit (413). */
-export class PayloadTooLargeError extends DomainError {
-  constructor(limitBytes: number) {
-    super(`Request body exceeds ${limitBytes} bytes`);
   }
 }
 
@@ -121,24 +108,10 @@ export class EmailNotAvailableError extends DomainError {
   }
 }
 
-/** If-Match carried a stale ETag (412). */
+/** The change was conditioned on versions the resource no longer has: a stale If-Match (412). */
 export class PreconditionFailedError extends DomainError {
   constructor() {
     super("Resource has changed since it was read (If-Match does not match)");
-  }
-}
-
-/** Idempotency-Key reused with another body (422). */
-export class IdempotencyKeyMismatchError extends DomainError {
-  constructor() {
-    super("Idempotency-Key was already used with a different request");
-  }
-}
-
-/** A request with this Idempotency-Key is still being processed (409). */
-export class IdempotencyInProgressError extends DomainError {
-  constructor() {
-    super("A request with this Idempotency-Key is already in progress");
   }
 }
 

@@ -55,8 +55,3 @@ export function applyProfilePatch(
   }
   return { next, changedFields };
 }
-
-/** Strong ETag derived from the version: a new version always means a new ETag. */
-export function profileETag(profile: Pick<UserProfile, "version">): string {
-  return `"v${profile.version}"`;
-}

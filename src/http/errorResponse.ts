@@ -1,4 +1,5 @@
 import * as E from "../domain/errors.js";
+import * as T from "./transportErrors.js";
 
 /** The spec's error body, for every error the service or gateway returns. */
 export interface ErrorBody {
@@ -24,10 +25,10 @@ const STATUS_TEXT: Record<number, string> = {
   500: "Internal Server Error",
 };
 
-/** The one mapping from domain errors to HTTP status codes. */
-const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>([
+/** The one mapping from domain and transport errors to HTTP status codes. */
+const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError | T.TransportError, number>([
   [E.ValidationError, 400],
-  [E.MalformedBodyError, 400],
+  [T.MalformedBodyError, 400],
   [E.CannotDeletePrimaryEmailError, 400],
   [E.CannotDeleteLastEmailError, 400],
   [E.EmailNotVerifiedError, 400],
@@ -44,16 +45,19 @@ const STATUS_BY_ERROR = new Map<new (...args: never[]) => E.DomainError, number>
   [E.ConcurrentModificationError, 409],
   [E.AccountDeletedError, 409],
   [E.EmailNotAvailableError, 409],
-  [E.IdempotencyInProgressError, 409],
+  [T.IdempotencyInProgressError, 409],
   [E.PreconditionFailedError, 412],
-  [E.PayloadTooLargeError, 413],
-  [E.IdempotencyKeyMismatchError, 422],
+  [T.PayloadTooLargeError, 413],
+  [T.IdempotencyKeyMismatchError, 422],
   [E.EmailLimitReachedError, 429],
   [E.RateLimitExceededError, 429],
 ]);
 
+const isMapped = (error: unknown): error is E.DomainError | T.TransportError =>
+  error instanceof E.DomainError || error instanceof T.TransportError;
+
 function statusFor(error: unknown): number {
-  if (error instanceof E.DomainError) {
+  if (isMapped(error)) {
     for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
   }
   return 500;
@@ -75,7 +79,7 @@ export function toErrorResponse(
   requestId: string,
 ): { statusCode: number; body: ErrorBody; headers: Record<string, string> } {
   const statusCode = statusFor(error);
-  if (statusCode === 500 || !(error instanceof E.DomainError)) {
+  if (statusCode === 500 || !isMapped(error)) {
     return { statusCode: 500, body: errorBody(500, "Internal server error", requestId), headers: {} };
   }
   const details = error instanceof E.ValidationError ? error.details : undefined;

@@ -5,7 +5,8 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import { keys } from "../adapters/dynamodb/keys.js";
-import { IdempotencyInProgressError, IdempotencyKeyMismatchError, ValidationError } from "../domain/errors.js";
+import { ValidationError } from "../domain/errors.js";
+import { IdempotencyInProgressError, IdempotencyKeyMismatchError } from "./transportErrors.js";
 import type { ServiceGraph } from "../composition/services.js";
 import type { Route } from "./httpHandler.js";
 import type { HttpResult } from "./response.js";

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { Caller } from "../domain/caller.js";
-import { MalformedBodyError, PayloadTooLargeError, UnauthorizedError } from "../domain/errors.js";
+import { UnauthorizedError } from "../domain/errors.js";
+import { MalformedBodyError, PayloadTooLargeError } from "./transportErrors.js";
 
 export const MAX_BODY_BYTES = 10 * 1024;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;

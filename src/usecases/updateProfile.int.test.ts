@@ -19,8 +19,8 @@ import { updateProfile } from "./updateProfile.js";
 describe("updateProfile", () => {
   let services: TestServices;
   let userId: string;
-  const update = (patch: Parameters<ReturnType<typeof updateProfile>>[0]["patch"], ifMatch?: string) =>
-    updateProfile(services)({ userId, patch, correlationId: "corr-upd", ...(ifMatch ? { ifMatch } : {}) });
+  const update = (patch: Parameters<ReturnType<typeof updateProfile>>[0]["patch"], expectedVersions?: number[]) =>
+    updateProfile(services)({ userId, patch, correlationId: "corr-upd", ...(expectedVersions ? { expectedVersions } : {}) });
 
   beforeEach(async () => {
     services = await createTestServices();
@@ -60,13 +60,12 @@ describe("updateProfile", () => {
     expect(await outboxEvents(services)).toHaveLength(eventsBefore);
   });
 
-  it("honours If-Match: the current ETag (strong, weak, list or *) passes, a stale one is 412", async () => {
-    await expect(update({ firstName: "A" }, '"v1"')).resolves.toMatchObject({ version: 2 });
-    await expect(update({ firstName: "B" }, 'W/"v2"')).resolves.toMatchObject({ version: 3 });
-    await expect(update({ firstName: "C" }, '"v1", "v3"')).resolves.toMatchObject({ version: 4 });
-    await expect(update({ firstName: "D" }, "*")).resolves.toMatchObject({ version: 5 });
-    await expect(update({ firstName: "E" }, '"v4"')).rejects.toBeInstanceOf(PreconditionFailedError);
-    expect(await readItem(services, keys.profile(userId))).toMatchObject({ firstName: "D", version: 5 });
+  it("starts only from an expected version: the current one (alone or listed) passes, others are 412 with nothing written", async () => {
+    await expect(update({ firstName: "A" }, [1])).resolves.toMatchObject({ version: 2 });
+    await expect(update({ firstName: "B" }, [1, 2])).resolves.toMatchObject({ version: 3 });
+    await expect(update({ firstName: "C" }, [2])).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(update({ firstName: "D" }, [])).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await readItem(services, keys.profile(userId))).toMatchObject({ firstName: "B", version: 3 });
   });
 
   it("loses a race on the version with ConcurrentModificationError and leaves the winner's write", async () => {

@@ -4,30 +4,30 @@ import { userActor } from "../domain/activity.js";
 import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
-import { applyProfilePatch, assertActive, profileETag, type ProfilePatch, type UserProfile } from "../domain/user.js";
+import { applyProfilePatch, assertActive, type ProfilePatch, type UserProfile } from "../domain/user.js";
 
 export interface UpdateProfileInput {
   userId: string;
   patch: ProfilePatch;
-  /** The client's `If-Match` header, if it sent one. */
-  ifMatch?: string;
+  /** The versions the client's change may start from (its If-Match); absent: any. */
+  expectedVersions?: readonly number[];
   correlationId: string;
 }
 
 /**
- * Partial update of the editable fields. A stale If-Match is 412 before anything is written;
+ * Partial update of the editable fields. A version not among the expected ones is 412 before anything is written;
  * a write that loses the race on `version` after the read is 409. Nothing changed: no write,
  * no event, no new version.
  */
 export const updateProfile =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  ({ userId, patch, ifMatch, correlationId }: UpdateProfileInput): Promise<UserProfile> =>
+  ({ userId, patch, expectedVersions, correlationId }: UpdateProfileInput): Promise<UserProfile> =>
     retryingSequenceConflicts(async () => {
       const read = await services.profiles.getForChange(userId);
       if (!read) throw new NotFoundError("User");
       const { profile: current, sequence } = read;
       assertActive(current);
-      if (ifMatch !== undefined && !eTagMatches(ifMatch, profileETag(current))) throw new PreconditionFailedError();
+      if (expectedVersions && !expectedVersions.includes(current.version)) throw new PreconditionFailedError();
 
       const { next, changedFields } = applyProfilePatch(current, patch);
       if (changedFields.length === 0) return current;
@@ -38,11 +38,3 @@ export const updateProfile =
       await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });
       return saved;
     });
-
-/** RFC 9110 If-Match: `*`, or a list of entity tags; weak tags compare by their opaque part. */
-function eTagMatches(ifMatch: string, current: string): boolean {
-  return ifMatch
-    .split(",")
-    .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === "*" || tag === current);
-}

@@ -1,5 +1,5 @@
 import { profiles } from "../../composition/factories/dynamo.js";
-import { profileETag } from "../../domain/user.js";
+import { profileETag } from "../../http/etag.js";
 import { httpHandler } from "../../http/httpHandler.js";
 import { ok } from "../../http/response.js";
 import { getProfile } from "../../usecases/getProfile.js";
