@@ -1,6 +1,7 @@
 /**
  * The seed's monthly cost model, computed from its stated assumptions instead of copied from its
  * table. Prices: us-east-1 list prices, no free tiers except Cognito's 50,000 MAU (as the seed).
+ * Cognito is also priced as AWS bills it today, by the pool's feature plan (COGNITO_PLANS).
  */
 export const PRICES = {
   lambdaGbSecondArm: 0.0000133334,
@@ -14,6 +15,45 @@ export const PRICES = {
   eventBridgePerMillionEvents: 1.0,
   cloudWatchLogsPerGbIngested: 0.5,
 } as const;
+
+/** The user pool's feature plan (terraform/cognito.tf, variable cognito_feature_plan). */
+export type FeaturePlan = "LITE" | "ESSENTIALS" | "PLUS";
+export const FEATURE_PLANS: readonly FeaturePlan[] = ["LITE", "ESSENTIALS", "PLUS"];
+/** Terraform's default (a test keeps the two equal): the service uses no Essentials feature. */
+export const DEFAULT_FEATURE_PLAN: FeaturePlan = "LITE";
+
+/**
+ * Cognito user pool prices per MAU signing in directly (not federated), us-east-1, as AWS's pricing
+ * page showed them when checked (docs/cost.md). The free MAUs are per account (or organization),
+ * shared by all its pools. Bands are marginal: `upTo` MAUs at most at `perMau`.
+ */
+export const COGNITO_PRICES_CHECKED = "2026-11-29";
+export const COGNITO_PLANS: Record<FeaturePlan, { freeMau: number; bands: { upTo: number; perMau: number }[] }> = {
+  LITE: {
+    freeMau: 10_000,
+    bands: [
+      { upTo: 100_000, perMau: 0.0055 },
+      { upTo: 1_000_000, perMau: 0.0046 },
+      { upTo: 10_000_000, perMau: 0.00325 },
+      { upTo: Infinity, perMau: 0.0025 },
+    ],
+  },
+  ESSENTIALS: { freeMau: 10_000, bands: [{ upTo: Infinity, perMau: 0.015 }] },
+  PLUS: { freeMau: 0, bands: [{ upTo: Infinity, perMau: 0.02 }] },
+};
+
+/** What `mau` monthly active users cost on `plan`: the free MAUs first, then each band in turn. */
+export function cognitoMonthly(mau: number, plan: FeaturePlan): number {
+  const { freeMau, bands } = COGNITO_PLANS[plan];
+  let cost = 0;
+  let from = freeMau;
+  for (const band of bands) {
+    if (mau <= from) break;
+    cost += (Math.min(mau, band.upTo) - from) * band.perMau;
+    from = band.upTo;
+  }
+  return cost;
+}
 
 export interface CostAssumptions {
   apiCallsPerUser: number;
@@ -31,6 +71,8 @@ export interface CostAssumptions {
   /** Share of invocations that are cold starts, and what their init phase adds (billed since 2025). */
   coldStartShare: number;
   initDurationMs: number;
+  /** Price Cognito by today's feature plan; absent, by the seed's flat $0.0055 after 50K free. */
+  cognitoPlan?: FeaturePlan;
 }
 
 /** The seed's "Cost Assumptions" table, plus what it leaves unsaid (marked). */
@@ -77,7 +119,10 @@ export function monthlyCost(mau: number, a: CostAssumptions): CostLine[] {
         (readUnits / 1e6) * PRICES.dynamoPerMillionReadUnits +
         storageGb * PRICES.dynamoStoragePerGbMonth,
     },
-    { component: "Cognito", monthly: Math.max(0, mau - PRICES.cognitoFreeMau) * PRICES.cognitoPerMauAfterFree },
+    {
+      component: "Cognito",
+      monthly: a.cognitoPlan ? cognitoMonthly(mau, a.cognitoPlan) : Math.max(0, mau - PRICES.cognitoFreeMau) * PRICES.cognitoPerMauAfterFree,
+    },
     { component: "EventBridge", monthly: (events / 1e6) * PRICES.eventBridgePerMillionEvents },
     { component: "CloudWatch Logs", monthly: logsGb * PRICES.cloudWatchLogsPerGbIngested },
   ];

@@ -6,6 +6,10 @@ resource "aws_cognito_user_pool" "main" {
   username_attributes      = ["email"]
   auto_verified_attributes = ["email"]
   deletion_protection      = var.stage == "prod" ? "ACTIVE" : "INACTIVE"
+  # The feature plan, set explicitly: a pool created without one is on Essentials, billed at about
+  # 3x Lite's price per MAU with a smaller free band than the seed's cost table assumed. Lite has
+  # every feature the service uses (docs/cost.md says which would need more).
+  user_pool_tier = var.cognito_feature_plan
 
   username_configuration {
     case_sensitive = false
@@ -102,4 +106,15 @@ resource "aws_cognito_user_group" "admins" {
 
 resource "aws_sesv2_email_identity" "mail" {
   email_identity = var.ses_identity
+}
+
+variable "cognito_feature_plan" {
+  description = "The user pool's feature plan: LITE, ESSENTIALS or PLUS (price per MAU: docs/cost.md, npm run cost -- --plan)."
+  type        = string
+  default     = "LITE"
+
+  validation {
+    condition     = contains(["LITE", "ESSENTIALS", "PLUS"], var.cognito_feature_plan)
+    error_message = "cognito_feature_plan: LITE, ESSENTIALS or PLUS."
+  }
 }

@@ -2,9 +2,10 @@ terraform {
   required_version = ">= 1.6.0"
 
   required_providers {
+    # aws >= 5.83: aws_cognito_user_pool.user_pool_tier (terraform/cognito.tf).
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.80"
+      version = "~> 5.83"
     }
   }
 
