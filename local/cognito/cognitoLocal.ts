@@ -17,6 +17,7 @@ import { UserPoolServiceFactoryImpl } from "cognito-local/lib/services/userPoolS
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import type { Mailer } from "../../src/ports/mailer.js";
 import { cognitoRequestGuard } from "./cognitoRequestGuard.js";
+import { rateLimitsFromText, requestQuotas, type RateLimits, type RequestQuotas } from "./requestQuotas.js";
 import type { BusEntry } from "../events/eventBus.js";
 import { close, listen } from "../server/listen.js";
 import { closeGaps } from "./closeGaps.js";
@@ -40,10 +41,17 @@ export interface CognitoLocalOptions {
   region: string;
   /** Receives the CloudTrail record of a successful DeleteUser, as the default bus would (see closeGaps). */
   cloudTrail?: (entry: BusEntry) => void;
+  /**
+   * Request rates per quota category, above which calls get TooManyRequestsException. Unset:
+   * COGNITO_LOCAL_RATE_LIMITS (`UserUpdate=25,UserRead=120`), and without it no throttling.
+   */
+  rateLimits?: RateLimits;
 }
 
 export interface CognitoLocal extends LocalPool {
   endpoint: string;
+  /** Calls counted per operation, and the rate limits, changeable while running. */
+  quotas: RequestQuotas;
   issuer: string;
   jwksUri: string;
   stop(): Promise<void>;
@@ -94,7 +102,8 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     triggers,
   };
   const app = createServer(closeGaps(Router(services), services, { region: options.region, ...(options.cloudTrail ? { cloudTrail: options.cloudTrail } : {}) }), logger, config.ServerConfig, services);
-  const server: Server = await listen(cognitoRequestGuard(app.application), options.port, "cognito-local");
+  const quotas = requestQuotas(options.rateLimits ?? rateLimitsFromText(process.env.COGNITO_LOCAL_RATE_LIMITS));
+  const server: Server = await listen(cognitoRequestGuard(app.application, quotas), options.port, "cognito-local");
 
   const client = new CognitoIdentityProviderClient({ region: options.region, ...localEndpoint(endpoint) });
   try {
@@ -103,6 +112,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
     return {
       ...pool,
       endpoint,
+      quotas,
       issuer: `${endpoint}/${pool.userPoolId}`,
       jwksUri: `${endpoint}/${pool.userPoolId}/.well-known/jwks.json`,
       stop: () => close(server),

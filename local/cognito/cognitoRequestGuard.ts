@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as cognitoSdk from "@aws-sdk/client-cognito-identity-provider";
 import { awsJsonError, RequestError, sendError, type Handler } from "../server/listen.js";
+import { requestQuotas, type RequestQuotas } from "./requestQuotas.js";
 
 /** cognito-local's Express application, as far as the guard uses it. */
 export interface ExpressApplication {
@@ -34,9 +35,12 @@ const PUBLIC_OPERATIONS = new Set([
   "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus", "GetUserAuthFactors",
 ]);
 
-/** What cognito-local would answer with a stack trace in HTML, or a 500, answered as Cognito does. */
-function refuseMalformedCall(req: IncomingMessage): void {
-  if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== "/") return;
+/**
+ * What cognito-local would answer with a stack trace in HTML, or a 500, answered as Cognito does.
+ * Returns the operation of a well-formed API call (undefined for other paths).
+ */
+function refuseMalformedCall(req: IncomingMessage): string | undefined {
+  if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== "/") return undefined;
   if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) throw new RequestError(413, `Request body over ${MAX_BODY_BYTES} bytes`);
   const target = req.headers["x-amz-target"];
   const operation = typeof target === "string" && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
@@ -49,6 +53,7 @@ function refuseMalformedCall(req: IncomingMessage): void {
   if (req.headers.origin !== undefined && !PUBLIC_OPERATIONS.has(operation)) {
     throw new RequestError(403, `${operation} needs IAM credentials; a browser page cannot call it`, "AccessDeniedException");
   }
+  return operation;
 }
 
 /** Status of an error Express passes on: body-parser's carry theirs (400 bad JSON, 413 too large). */
@@ -61,9 +66,11 @@ function statusOf(error: unknown): number {
  * cognito-local's HTTP front as Cognito's: an unknown operation, the wrong content type, bad JSON,
  * a body over the limit and an unknown path are 4xx in AWS JSON's `{__type, message}` instead of
  * Express's HTML pages. A well-formed call of an operation cognito-local lacks keeps its answer,
- * HTTP 500 `CognitoLocal#Unsupported` (the Cognito adapter recognises it locally).
+ * HTTP 500 `CognitoLocal#Unsupported` (the Cognito adapter recognises it locally). Every
+ * well-formed call is counted by operation, and refused above its category's rate when `quotas`
+ * has limits (none by default).
  */
-export function cognitoRequestGuard(app: ExpressApplication): Handler {
+export function cognitoRequestGuard(app: ExpressApplication, quotas: RequestQuotas = requestQuotas()): Handler {
   app.use((_req: IncomingMessage, res: ServerResponse) => {
     sendError(res, 404, awsJsonError(404, "No such path on cognito-local", "ResourceNotFoundException"));
   });
@@ -75,7 +82,10 @@ export function cognitoRequestGuard(app: ExpressApplication): Handler {
     sendError(res, status, awsJsonError(status, message, status === 400 ? "SerializationException" : undefined));
   });
   return (req, res) => {
-    refuseMalformedCall(req);
+    const operation = refuseMalformedCall(req);
+    // Over its category's rate the call is refused as Cognito refuses it; the SDKs retry that
+    // error as throttling, with backoff (see requestQuotas).
+    if (operation && !quotas.admit(operation)) throw new RequestError(400, "Rate exceeded", "TooManyRequestsException");
     app(req, res);
   };
 }

@@ -8,4 +8,6 @@ export interface SignUpJob {
   userId: string;
   email: string;
   correlationId: string;
+  /** The pool's username (the trigger's userName), whose pending sign-up marker the write removes. */
+  username?: string;
 }

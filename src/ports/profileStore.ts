@@ -3,6 +3,7 @@ import type { EmailRecord } from "../domain/email.js";
 import type { DomainEvent } from "../domain/events.js";
 import type { LinkTokenRecord } from "../domain/linkToken.js";
 import type { UserProfile } from "../domain/user.js";
+import type { SignUpMarkers } from "./signUpMarkers.js";
 
 export interface ProfileWithEmails {
   profile: UserProfile;
@@ -26,6 +27,8 @@ export interface NewUser {
   event: DomainEvent<"user.created">;
   /** Set when another account holds the address unverified: its claim and email item go. */
   takeOver?: { claim: AddressClaim; event: DomainEvent<"email.removed"> };
+  /** The pool's username whose pending sign-up marker (SPEC 14.2) goes in the same transaction. */
+  signUpMarker?: string;
 }
 
 /** Everything kept in a user's partition that may be shown to them, read in one consistent Query. */
@@ -41,7 +44,7 @@ export interface AccountData {
  * Persistence of profiles and account status. Every write carries its outbox event and, beside
  * it, the activity item of the change (SPEC 12.5).
  */
-export interface ProfileStore {
+export interface ProfileStore extends SignUpMarkers {
   get(userId: string): Promise<UserProfile | undefined>;
   /**
    * The profile with the sequence of the user's last event (SPEC 12.7; 0 if none recorded), in

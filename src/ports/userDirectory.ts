@@ -1,6 +1,6 @@
 /**
  * The identity provider (Cognito) as this service needs it: keeping the sign-in identity in step
- * with our data, and listing sign-ups for the reconciliation job. `userId` is always the `sub`.
+ * with our data, and reading back a sign-up for the retry processor and the reconciliation job. `userId` is always the `sub`.
  *
  * Every method is idempotent: the Cognito-sync consumer receives events at least once.
  */
@@ -32,10 +32,4 @@ export interface UserDirectory {
    * user's verified email, and sign-in fails until the user sets a new password with it.
    */
   requirePasswordReset(userId: string): Promise<void>;
-  /**
-   * Users created at or after `since`. Cognito's ListUsers cannot filter on creation date and
-   * does not promise an order, so this reads every page of the pool and filters here: the cost
-   * grows with the pool, not with the window.
-   */
-  listUsersCreatedSince(since: Date): Promise<DirectoryUser[]>;
 }

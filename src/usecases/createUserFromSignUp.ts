@@ -14,6 +14,11 @@ export interface SignUpInput {
   /** As Cognito holds it; stored normalized. */
   email: string;
   correlationId: string;
+  /**
+   * The pool's username, whose pending sign-up marker (SPEC 14.2) the write removes. Defaults to
+   * the sub, which is the username Cognito generates in this pool (email is the username attribute).
+   */
+  username?: string;
 }
 
 /**
@@ -24,13 +29,14 @@ export interface SignUpInput {
  */
 export const createUserFromSignUp =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
-  ({ userId, email, correlationId }: SignUpInput): Promise<{ created: boolean }> =>
+  (input: SignUpInput): Promise<{ created: boolean }> =>
     retryingSequenceConflicts(async () => {
       const { profiles } = services;
+      const { userId } = input;
       if (await profiles.get(userId)) return { created: false };
 
       try {
-        await profiles.createUser(await newUserFor(services, { userId, email, correlationId }));
+        await profiles.createUser(await newUserFor(services, input));
       } catch (error) {
         // A concurrent replay may have won the race: its profile is ours too.
         if (await profiles.get(userId)) return { created: false };
@@ -41,7 +47,7 @@ export const createUserFromSignUp =
 
 async function newUserFor(
   services: Pick<Services, "profiles" | "config" | "clock" | "ids">,
-  { userId, email, correlationId }: SignUpInput,
+  { userId, email, correlationId, username }: SignUpInput,
 ): Promise<NewUser> {
   const address = normalizeEmail(email);
   const claim = await services.profiles.claimOf(address);
@@ -64,6 +70,7 @@ async function newUserFor(
     profile,
     primaryEmail,
     event: createEvent("user.created", { userId, email: address }, ctx, 1),
+    signUpMarker: username ?? userId,
     ...(claim
       ? {
           takeOver: {

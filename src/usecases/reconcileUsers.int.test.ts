@@ -1,98 +1,130 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminDeleteUserCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { Context, ScheduledEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { keys } from "../adapters/dynamodb/keys.js";
 import { setServices } from "../composition/services.js";
 import { handler } from "../handlers/jobs/reconcileUsers.js";
 import { startTestCognito, type TestCognito } from "../../test/support/cognito.js";
+import { readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { createUserFromSignUp } from "./createUserFromSignUp.js";
-import { reconcileUsers } from "./reconcileUsers.js";
+import { markSignUpPending } from "./markSignUpPending.js";
+import { reconcileUsers, type ReconcileReport } from "./reconcileUsers.js";
 
 const PASSWORD = "Correct-Horse-1";
 const correlationId = "reconcile-test";
+const MINUTE = 60_000;
+const none: ReconcileReport = { checked: 0, created: 0, alreadyPresent: 0, deferred: 0, dropped: 0, failed: 0 };
 
-async function userCreatedEvents(services: TestServices) {
-  const { Items = [] } = await services.db.send(new ScanCommand({ TableName: services.config.tableName }));
-  return Items.filter((item) => item.detailType === "user.created").map(
-    (item) => JSON.parse(String(item.detail)) as { userId: string; email: string },
-  );
-}
-
-describe("reconcileUsers against cognito-local and DynamoDB Local", () => {
+describe("reconcileUsers reads only the pending sign-up markers (SPEC 14.2)", () => {
   let cognito: TestCognito;
   let services: TestServices;
-  let orphanId: string;
-  let syncedId: string;
+  /** The same table and pool, seen from `minutes` later. */
+  const later = (minutes: number) =>
+    createTestServices(
+      { clock: { now: () => new Date(Date.now() + minutes * MINUTE) } },
+      { tableName: services.config.tableName, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
+    );
+  /** Through the scheduled handler: its calls are the function's (the IAM evidence test, test/iam/). */
+  const runJob = async (minutesLater: number, id = correlationId) => {
+    setServices(await later(minutesLater));
+    return handler({ id, "detail-type": "Scheduled Event" } as ScheduledEvent, { awsRequestId: id } as Context);
+  };
+  const marker = (username: string) => readItem(services, keys.signUpMarker(username));
 
   beforeAll(async () => {
     cognito = await startTestCognito();
+  });
+  afterAll(() => cognito?.stop());
+  beforeEach(async () => {
     services = await createTestServices({}, { cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId });
-    // Confirmed, profile written by the trigger's use case.
-    syncedId = await cognito.createConfirmedUser("synced@example.com", PASSWORD);
-    await createUserFromSignUp(services)({ userId: syncedId, email: "synced@example.com", correlationId });
-    // Confirmed, but the trigger's write never happened: the orphan the job exists for.
-    orphanId = await cognito.createConfirmedUser("Orphan@Example.com", PASSWORD);
-    // Signed up, never confirmed: not a user yet, so no profile.
-    await cognito.client.send(
-      new SignUpCommand({ ClientId: cognito.clientId, Username: "unconfirmed@example.com", Password: PASSWORD }),
-    );
-  });
-  afterAll(() => cognito?.stop());
-
-  it("ignores users created before the window", async () => {
-    const later = new Date(Date.now() + 49 * 3600_000);
-    const fromTheFuture = await createTestServices(
-      { clock: { now: () => later } },
-      { tableName: services.config.tableName, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
-    );
-    expect(await reconcileUsers(fromTheFuture)({ correlationId })).toEqual({ scanned: 0, created: 0, alreadyPresent: 0, failed: 0 });
-    expect(await services.profiles.get(orphanId)).toBeUndefined();
+    cognito.quotas.resetCounts();
   });
 
-  it("creates the missing profile of a confirmed user, and only that one", async () => {
-    // Through the scheduled handler: its writes are the function's (the IAM evidence test, test/iam/).
-    setServices(services);
-    const report = await handler({ id: correlationId, "detail-type": "Scheduled Event" } as ScheduledEvent, { awsRequestId: "req-1" } as Context);
+  it("creates the missing profile of a confirmed user once its marker is due; the write takes the marker", async () => {
+    const orphanId = await cognito.createConfirmedUser(`Orphan-${services.ids.newId()}@Example.com`, PASSWORD);
+    await markSignUpPending(services)({ username: orphanId });
+    cognito.quotas.resetCounts();
 
-    expect(report).toEqual({ scanned: 2, created: 1, alreadyPresent: 1, failed: 0 });
-    const withEmails = await services.profiles.getWithEmails(orphanId);
-    expect(withEmails?.profile).toMatchObject({ userId: orphanId, email: "orphan@example.com", status: "active", version: 1 });
-    expect(withEmails?.emails).toEqual([
-      expect.objectContaining({ email: "orphan@example.com", isPrimary: true, isVerified: true }),
-    ]);
-    expect(await services.profiles.claimOf("orphan@example.com")).toMatchObject({ userId: orphanId, verified: true });
-    expect((await userCreatedEvents(services)).filter((e) => e.userId === orphanId)).toHaveLength(1);
+    // Not due yet: within the grace period PostConfirmation and the retry queue have the job.
+    expect(await runJob(0)).toEqual(none);
+    expect(cognito.quotas.calls()).toEqual({});
+
+    expect(await runJob(16)).toEqual({ ...none, checked: 1, created: 1 });
+    expect(cognito.quotas.calls()).toEqual({ AdminGetUser: 1 });
+    expect(await services.profiles.getWithEmails(orphanId)).toMatchObject({
+      profile: { userId: orphanId, status: "active", version: 1 },
+      emails: [expect.objectContaining({ isPrimary: true, isVerified: true })],
+    });
+    expect(await marker(orphanId)).toBeUndefined();
+
+    // Run again: no marker left, no call, nothing written twice.
+    expect(await runJob(16, "schedule-run-2")).toEqual(none);
+    expect(cognito.quotas.calls()).toEqual({ AdminGetUser: 1 });
   });
 
-  it("is idempotent: the scheduled handler run again creates nothing", async () => {
-    const before = await userCreatedEvents(services);
-    setServices(services);
-    const event = { id: "schedule-run-2", "detail-type": "Scheduled Event" } as ScheduledEvent;
+  it("a sign-up the trigger wrote costs the job nothing: the profile's transaction removed its marker", async () => {
+    const email = `synced-${services.ids.newId()}@example.com`;
+    const userId = await cognito.createConfirmedUser(email, PASSWORD);
+    await markSignUpPending(services)({ username: userId });
+    await createUserFromSignUp(services)({ userId, email, correlationId, username: userId });
 
-    const report = await handler(event, { awsRequestId: "req-2" } as Context);
-
-    expect(report).toEqual({ scanned: 2, created: 0, alreadyPresent: 2, failed: 0 });
-    expect(await userCreatedEvents(services)).toHaveLength(before.length);
+    expect(await marker(userId)).toBeUndefined();
+    expect(await runJob(16)).toEqual(none);
   });
-});
 
-describe("reconcileUsers when one user cannot be created", () => {
-  let cognito: TestCognito;
-  afterAll(() => cognito?.stop());
+  it("a profile already there (written before the marker went) drops the marker", async () => {
+    const email = `present-${services.ids.newId()}@example.com`;
+    const userId = await cognito.createConfirmedUser(email, PASSWORD);
+    await createUserFromSignUp(services)({ userId, email, correlationId });
+    await markSignUpPending(services)({ username: userId });
 
-  it("counts the failure and still heals the others", async () => {
-    cognito = await startTestCognito();
-    const services = await createTestServices({}, { cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId });
+    expect(await runJob(16)).toEqual({ ...none, checked: 1, alreadyPresent: 1 });
+    expect(await marker(userId)).toBeUndefined();
+  });
+
+  it("an unconfirmed sign-up is looked at again later, backing off, and dropped once its code has expired", async () => {
+    const email = `unconfirmed-${services.ids.newId()}@example.com`;
+    const { UserSub = "" } = await cognito.client.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD }));
+    await markSignUpPending(services)({ username: UserSub });
+
+    expect(await runJob(16)).toEqual({ ...none, checked: 1, deferred: 1 });
+    // Deferred by about its age (16 minutes), not to the next hourly run.
+    const [deferred] = await services.profiles.dueSignUpMarkers(new Date(Date.now() + 48 * 3600_000).toISOString(), 10);
+    const dueIn = new Date(deferred?.dueAt ?? 0).getTime() - Date.now();
+    expect(dueIn).toBeGreaterThan(31 * MINUTE);
+    expect(dueIn).toBeLessThan(33 * MINUTE);
+    expect(await runJob(20)).toEqual(none);
+
+    expect(await runJob(25 * 60)).toEqual({ ...none, checked: 1, dropped: 1 });
+    expect(await marker(UserSub)).toBeUndefined();
+    expect(await services.profiles.get(UserSub)).toBeUndefined();
+  });
+
+  it("a marker whose user is gone from the pool is dropped", async () => {
+    const userId = await cognito.createConfirmedUser(`gone-${services.ids.newId()}@example.com`, PASSWORD);
+    await markSignUpPending(services)({ username: userId });
+    await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: cognito.userPoolId, Username: userId }));
+
+    expect(await runJob(16)).toEqual({ ...none, checked: 1, dropped: 1 });
+    expect(await marker(userId)).toBeUndefined();
+    expect(await services.profiles.get(userId)).toBeUndefined();
+  });
+
+  it("counts a failure, keeps that marker for the next run, and still heals the others", async () => {
     // Another account already holds the address verified: the sign-up use case refuses it.
     await createUserFromSignUp(services)({ userId: "other-account", email: "contested@example.com", correlationId });
     const contestedId = await cognito.createConfirmedUser("contested@example.com", PASSWORD);
-    const healthyId = await cognito.createConfirmedUser("healthy@example.com", PASSWORD);
+    const healthyId = await cognito.createConfirmedUser(`healthy-${services.ids.newId()}@example.com`, PASSWORD);
+    await markSignUpPending(services)({ username: contestedId });
+    await markSignUpPending(services)({ username: healthyId });
 
-    const report = await reconcileUsers(services)({ correlationId });
+    const report = await reconcileUsers(await later(16))({ correlationId });
 
-    expect(report).toEqual({ scanned: 2, created: 1, alreadyPresent: 0, failed: 1 });
+    expect(report).toEqual({ ...none, checked: 2, created: 1, failed: 1 });
     expect(await services.profiles.get(contestedId)).toBeUndefined();
-    expect(await services.profiles.get(healthyId)).toMatchObject({ email: "healthy@example.com" });
+    expect(await marker(contestedId)).toBeDefined();
+    expect(await services.profiles.get(healthyId)).toBeDefined();
+    await cognito.client.send(new AdminDeleteUserCommand({ UserPoolId: cognito.userPoolId, Username: contestedId }));
   });
 });

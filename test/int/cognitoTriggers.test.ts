@@ -118,7 +118,7 @@ describe("Cognito PostConfirmation trigger", () => {
 
     expect(await handler(event, context)).toEqual(event);
     expect(sleeps).toEqual([100, 200, 400]);
-    expect(queue.jobs).toEqual([{ userId: sub, email: "unlucky@example.com", correlationId: context.awsRequestId }]);
+    expect(queue.jobs).toEqual([{ userId: sub, email: "unlucky@example.com", correlationId: context.awsRequestId, username: sub }]);
   });
 
   it("never fails the confirmation, even when the queue is down too", async () => {

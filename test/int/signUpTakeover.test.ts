@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setServices } from "../../src/composition/services.js";
 import { handler as reconcileUsers } from "../../src/handlers/jobs/reconcileUsers.js";
 import { handler as signUpRetryProcessor } from "../../src/handlers/jobs/signUpRetryProcessor.js";
+import { markSignUpPending, SIGN_UP_GRACE_MS } from "../../src/usecases/markSignUpPending.js";
 import { lambdaContext } from "../support/apiEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { addedEmail } from "../support/emailFixtures.js";
@@ -55,6 +56,15 @@ describe("a sign-up written by the retry processor or the reconciliation job", (
 
   it("from the reconciliation, takes the address over", async () => {
     const owner = await contested();
+    // PreSignUp's pending marker, looked at once its grace period has passed (SPEC 14.2).
+    await markSignUpPending(services)({ username: owner.userId });
+    const due = new Date(Date.now() + SIGN_UP_GRACE_MS + 60_000);
+    setServices(
+      await createTestServices(
+        { clock: { now: () => due } },
+        { tableName: services.config.tableName, cognitoEndpoint: cognito.endpoint, userPoolId: cognito.userPoolId },
+      ),
+    );
     const report = await reconcileUsers({ id: "takeover-reconcile" } as ScheduledEvent, { awsRequestId: "r" } as Context);
     expect(report.created).toBeGreaterThanOrEqual(1);
     await expectTakenOver(owner);

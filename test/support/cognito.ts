@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { freePort } from "../../local/server/freePort.js";
 import { startCognitoLocal } from "../../local/cognito/cognitoLocal.js";
+import type { RequestQuotas } from "../../local/cognito/requestQuotas.js";
 import { SesTestMailbox } from "./sesMailbox.js";
 
 export interface TestCognito {
@@ -25,6 +26,8 @@ export interface TestCognito {
   createConfirmedUser(email: string, password: string): Promise<string>;
   getUser(userId: string): Promise<AdminGetUserCommandOutput>;
   signIn(email: string, password: string): Promise<InitiateAuthCommandOutput>;
+  /** Calls counted per operation, and the request-rate limits (none unless a test sets them). */
+  quotas: RequestQuotas;
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function startTestCognito(): Promise<TestCognito> {
     userPoolId,
     clientId,
     client,
+    quotas: cognito.quotas,
     async createConfirmedUser(email, password) {
       const signUp = await client.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password }));
       const code = mailbox.to(email).at(-1)?.code;

@@ -81,17 +81,6 @@ describe("Cognito user directory against cognito-local", () => {
   it("disableAndSignOut of a user no longer in the pool is a no-op", async () => {
     await expect(directory.disableAndSignOut("00000000-0000-4000-8000-000000000000")).resolves.toBeUndefined();
   });
-
-  it("lists users created since a moment, with sub, email, status and creation date", async () => {
-    const before = new Date(Date.now() - 60_000);
-    const userId = await cognito.createConfirmedUser("listed@example.com", PASSWORD);
-
-    const recent = await directory.listUsersCreatedSince(before);
-    expect(recent).toContainEqual(
-      expect.objectContaining({ userId, email: "listed@example.com", status: "CONFIRMED", enabled: true }),
-    );
-    expect(await directory.listUsersCreatedSince(new Date(Date.now() + 60_000))).toEqual([]);
-  });
 });
 
 describe("Cognito user directory against upstream cognito-local, which lacks AdminUserGlobalSignOut", () => {

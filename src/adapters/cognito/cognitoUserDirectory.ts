@@ -102,18 +102,6 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
       const { client } = await sdk();
       await client.send(new cognito.AdminResetUserPasswordCommand({ UserPoolId, Username: userId }));
     },
-
-    async listUsersCreatedSince(since) {
-      const { client } = await sdk();
-      const found: DirectoryUser[] = [];
-      for await (const page of cognito.paginateListUsers({ client, pageSize: 60 }, { UserPoolId })) {
-        for (const user of page.Users ?? []) {
-          const entry = toDirectoryUser(user);
-          if (entry && entry.createdAt >= since) found.push(entry);
-        }
-      }
-      return found;
-    },
   };
 
   async function globalSignOut(userId: string): Promise<void> {

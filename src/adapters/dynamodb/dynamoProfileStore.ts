@@ -9,6 +9,7 @@ import { deleteEmail, putEmail, toEmailRecord } from "./emailItems.js";
 import { keys } from "./keys.js";
 import { issueLinkToken } from "./linkTokenItems.js";
 import { queryUserPartition } from "./queryUserPartition.js";
+import { createSignUpMarkerStore, deleteSignUpMarker } from "./signUpMarkerItems.js";
 import { adjustEmailCount, putNewProfile, putProfileAtVersion, sequenceOfItem, sequenceStepOf, toProfile } from "./profileItems.js";
 import { transactWriteRetryingConflicts } from "./retryOnConflict.js";
 import { GSI1 } from "./tableDefinition.js";
@@ -20,6 +21,8 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
   const write = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
 
   return {
+    ...createSignUpMarkerStore(db, tableName),
+
     async get(userId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }),
@@ -75,7 +78,7 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
       ]);
     },
 
-    async createUser({ profile, primaryEmail, event, takeOver }: NewUser) {
+    async createUser({ profile, primaryEmail, event, takeOver, signUpMarker }: NewUser) {
       const address = primaryEmail.email;
       const claim = { userId: profile.userId, emailId: primaryEmail.emailId };
       const items = [
@@ -83,6 +86,8 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
         putEmail(tableName, profile.userId, primaryEmail),
         claimAddressAtSignUp(tableName, address, claim, takeOver?.claim.emailId),
         ...recordEvent(tableName, event),
+        // The sign-up is written: its pending marker (SPEC 14.2) goes with it, never before.
+        ...(signUpMarker ? [deleteSignUpMarker(tableName, signUpMarker)] : []),
       ];
       if (takeOver) {
         const stale = takeOver.claim;

@@ -43,6 +43,15 @@ export const keys = {
     GSI2SK: sortKey,
   }),
   statusIndexPartition: (status: "suspended" | "deleted") => `STATUS#${status}`,
+  /**
+   * A pending sign-up marker (SPEC 14.2), by the pool's username; holds nothing else but its TTL.
+   * It sits in the sparse index GSI2 under one partition, sorted by when the reconciliation job
+   * should look at it next (ISO, then the username): the job reads only the due ones.
+   */
+  signUpMarker: (username: string) => ({ PK: `SIGNUP#${username}`, SK: "PENDING" }),
+  signUpMarkerIndex: (dueAt: string, username: string) => ({ GSI2PK: "SIGNUP#pending", GSI2SK: `${dueAt}#${username}` }),
+  signUpMarkerIndexPartition: "SIGNUP#pending",
+  signUpMarkerPartitionPrefix: "SIGNUP#",
   /** Powertools idempotency records of one caller (src/http/idempotency.ts): PK only; SK is the hashed key. */
   idempotencyPartition: (userId: string) => `IDEMPOTENCY#${userId}`,
   /** Every window of one rate-limit scope and key (a user's code budget: scope verify-user, key userId). */

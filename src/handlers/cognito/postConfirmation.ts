@@ -36,6 +36,7 @@ export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = 
       userId: sub ?? event.userName,
       email: normalizeEmail(email ?? ""),
       correlationId: context.awsRequestId,
+      username: event.userName,
     };
     const log = logger.createChild({ persistentKeys: { correlationId: job.correlationId, userId: job.userId } });
     if (!job.email) {
