@@ -1,7 +1,5 @@
 import { setTimeout as realSleep } from "node:timers/promises";
-import middy from "@middy/core";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import type { Context, PostConfirmationTriggerEvent } from "aws-lambda";
+import type { PostConfirmationTriggerEvent } from "aws-lambda";
 import { composeFrom } from "../../composition/compose.js";
 import { profiles } from "../../composition/factories/dynamo.js";
 import { signUpRetryQueue } from "../../composition/factories/signUpRetryQueue.js";
@@ -10,6 +8,7 @@ import { normalizeEmail } from "../../domain/email.js";
 import type { SignUpJob } from "../../ports/jobQueue.js";
 import { logger } from "../../observability.js";
 import { createUserFromSignUp } from "../../usecases/createUserFromSignUp.js";
+import { lambdaEntry } from "../lambdaEntry.js";
 
 /** Delays before each retry; with the first try, four attempts within about a second. */
 export const RETRY_DELAYS_MS = [100, 200, 400] as const;
@@ -28,17 +27,16 @@ const servicesOf = composeFrom({ profiles, clock, ids, signUpRetryQueue });
  * this invocation's log lines. A forgotten-password confirmation does nothing.
  */
 export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = { sleep: realSleep }) {
-  const base = async (event: PostConfirmationTriggerEvent, context: Context): Promise<PostConfirmationTriggerEvent> => {
+  const base = async (event: PostConfirmationTriggerEvent, { correlationId }: { correlationId: string }): Promise<PostConfirmationTriggerEvent> => {
     if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") return event;
     const services = servicesOf();
     const { sub, email } = event.request.userAttributes;
     const job: SignUpJob = {
       userId: sub ?? event.userName,
       email: normalizeEmail(email ?? ""),
-      correlationId: context.awsRequestId,
-      username: event.userName,
+      correlationId,
     };
-    const log = logger.createChild({ persistentKeys: { correlationId: job.correlationId, userId: job.userId } });
+    const log = logger.createChild({ persistentKeys: { userId: job.userId } });
     if (!job.email) {
       // The pool signs users in by email, so this is a misconfigured pool, not a retryable fault.
       log.error("Confirmed user has no email attribute; no profile written");
@@ -69,7 +67,10 @@ export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = 
     }
     return event;
   };
-  return middy(base).use(injectLambdaContext(logger));
+  return lambdaEntry(
+    { name: "PostConfirmation", keysOf: (event: PostConfirmationTriggerEvent, context) => ({ correlationId: context.awsRequestId, triggerSource: event.triggerSource }) },
+    base,
+  );
 }
 
 export const handler = createPostConfirmationHandler();

@@ -1,14 +1,12 @@
-import middy from "@middy/core";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { EventBridgeEvent } from "aws-lambda";
 import { composeFrom } from "../../composition/compose.js";
 import { profiles } from "../../composition/factories/dynamo.js";
 import { mailer } from "../../composition/factories/mailer.js";
 import { clock, ids } from "../../composition/factories/system.js";
 import { userDirectory } from "../../composition/factories/userDirectory.js";
-import { logger, tracer } from "../../observability.js";
+import { logger } from "../../observability.js";
 import { answerCognitoSelfService, type SelfServiceOutcome } from "../../usecases/answerCognitoSelfService.js";
+import { lambdaEntry } from "../lambdaEntry.js";
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
 const servicesOf = composeFrom({ profiles, mailer, clock, ids, userDirectory });
@@ -18,15 +16,14 @@ const servicesOf = composeFrom({ profiles, mailer, clock, ids, userDirectory });
  * VerifyUserAttribute (terraform/cognito_self_service.tf). Errors are rethrown on purpose: the
  * target's retry policy and its dead-letter queue make delivery at-least-once.
  */
-const base = async (event: EventBridgeEvent<string, unknown>): Promise<SelfServiceOutcome> => {
-  logger.appendKeys({ eventId: event.id, detailType: event["detail-type"] });
-  try {
+export const handler = lambdaEntry(
+  {
+    name: "CognitoSelfService",
+    keysOf: (event: EventBridgeEvent<string, unknown>) => ({ correlationId: event.id, eventId: event.id, detailType: event["detail-type"] }),
+  },
+  async (event): Promise<SelfServiceOutcome> => {
     const outcome = await answerCognitoSelfService(servicesOf())(event);
     logger.info("Cognito self-service call answered", { outcome });
     return outcome;
-  } finally {
-    logger.removeKeys(["eventId", "detailType"]);
-  }
-};
-
-export const handler = middy(base).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer, { captureResponse: false }));
+  },
+);

@@ -1,14 +1,11 @@
-import middy from "@middy/core";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../../adapters/dynamodb/outboxStreamRecords.js";
 import { composeFrom } from "../../composition/compose.js";
 import { deadLetterQueue } from "../../composition/factories/deadLetterQueue.js";
 import { eventPublisher } from "../../composition/factories/eventPublisher.js";
-import { logger, metrics, tracer } from "../../observability.js";
+import { logger, metrics } from "../../observability.js";
+import { lambdaEntry } from "../lambdaEntry.js";
 import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
@@ -46,7 +43,5 @@ const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>
   return { batchItemFailures: [...failedIds].map((itemIdentifier) => ({ itemIdentifier })) };
 };
 
-export const handler = middy(relay)
-  .use(injectLambdaContext(logger))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(logMetrics(metrics));
+/** A batch has no single correlation id: the request id names the invocation, each line its event's. */
+export const handler = lambdaEntry({ name: "OutboxRelay", keysOf: (_event: DynamoDBStreamEvent, context) => ({ correlationId: context.awsRequestId }) }, relay);

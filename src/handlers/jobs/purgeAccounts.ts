@@ -14,7 +14,7 @@ const servicesOf = composeFrom({ accountPurges, clock, ids });
  * event id becomes the correlation id of the run's user.purged events. A run with failures fails
  * (the error metric and alarm see it); the accounts it could not finish are found again next run.
  */
-export const handler = scheduledJob(async (correlationId) => {
+export const handler = scheduledJob("PurgeAccounts", async (correlationId) => {
   const services = servicesOf();
   const report = await purgeDueAccounts(services)({ correlationId });
   logger.info("Purge finished", { report });

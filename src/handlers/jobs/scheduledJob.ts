@@ -1,27 +1,13 @@
-import middy from "@middy/core";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
-import type { Context, ScheduledEvent } from "aws-lambda";
-import { logger, metrics, tracer } from "../../observability.js";
+import type { ScheduledEvent } from "aws-lambda";
+import { lambdaEntry } from "../lambdaEntry.js";
 
 /**
- * The Lambda entry of a scheduled job: the scheduler's event id (else the request id) is the
- * correlation id of the run's log lines and of every event it writes; logger, metrics and tracer
- * (without the response, which may name users) wrap it in one fixed order.
+ * A scheduled job on the one non-HTTP entry (../lambdaEntry.ts): the scheduler's event id (else
+ * the request id) is the correlation id of the run's log lines and of every event it writes.
  */
-export function scheduledJob<Report>(run: (correlationId: string) => Promise<Report>) {
-  const base = async (event: ScheduledEvent, context: Context): Promise<Report> => {
-    const correlationId = event.id ?? context.awsRequestId;
-    logger.appendKeys({ correlationId });
-    try {
-      return await run(correlationId);
-    } finally {
-      logger.removeKeys(["correlationId"]);
-    }
-  };
-  return middy(base)
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+export function scheduledJob<Report>(name: string, run: (correlationId: string) => Promise<Report>) {
+  return lambdaEntry(
+    { name, keysOf: (event: ScheduledEvent, context) => ({ correlationId: event.id ?? context.awsRequestId }) },
+    (_event, { correlationId }) => run(correlationId),
+  );
 }

@@ -1,7 +1,5 @@
-import middy from "@middy/core";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod/mini";
 import { composeFrom } from "../../composition/compose.js";
 import { profiles } from "../../composition/factories/dynamo.js";
@@ -9,9 +7,10 @@ import { clock, ids } from "../../composition/factories/system.js";
 import { userDirectory } from "../../composition/factories/userDirectory.js";
 import { logger } from "../../observability.js";
 import { createUserFromQueuedSignUp } from "../../usecases/createUserFromQueuedSignUp.js";
+import { lambdaEntry } from "../lambdaEntry.js";
 
 const present = () => z.string().check(z.minLength(1));
-const signUpJob = z.object({ userId: present(), email: present(), correlationId: present(), username: z.optional(present()) });
+const signUpJob = z.object({ userId: present(), email: present(), correlationId: present() });
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
 const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
@@ -32,8 +31,12 @@ async function processRecord(record: SQSRecord): Promise<void> {
   });
 }
 
-/** Drains the sign-up retry queue the PostConfirmation trigger fills when it gives up. */
-export const handler = middy(
-  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+/**
+ * Drains the sign-up retry queue the PostConfirmation trigger fills when it gives up. A batch has
+ * no single correlation id: the request id names the invocation, each line its job's.
+ */
+export const handler = lambdaEntry(
+  { name: "SignUpRetry", keysOf: (_event: SQSEvent, context) => ({ correlationId: context.awsRequestId }) },
+  (event, { context }): Promise<SQSBatchResponse> =>
     processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false }),
-).use(injectLambdaContext(logger));
+);
