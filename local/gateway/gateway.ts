@@ -6,6 +6,7 @@ import { errorBody } from "../../src/http/errorResponse.js";
 import { close, listen, readBody, RequestError, type ErrorFormat } from "../server/listen.js";
 import { lambdaContext, loadHandler } from "../lambda/lambdaRuntime.js";
 import type { HttpRoute } from "../lambda/serverlessFunctions.js";
+import { accessLogFormat, accessLogLine } from "./accessLog.js";
 import { apiDocsFile } from "./apiDocs.js";
 import { cognitoAuthorizer, type AuthorizerConfig } from "./cognitoAuthorizer.js";
 import { localEndpoint, type LocalInspection } from "./localEndpoints.js";
@@ -23,7 +24,9 @@ export interface GatewayOptions {
   local: LocalInspection;
   webRoot: string;
   openApiFile: string;
-  /** Receives one JSON line per request; stdout when unset. */
+  /** The service root: its serverless.yml gives the access log's format. */
+  root: string;
+  /** Receives one access log line per request (the template's format); stdout when unset. */
   log?: (line: string) => void;
 }
 
@@ -35,11 +38,29 @@ export interface Gateway {
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const API_GATEWAY_TIMEOUT_MS = 29_000;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** API Gateway's gateway response types for the statuses the local gateway answers itself. */
+const GATEWAY_RESPONSE_TYPES: Record<number, string> = {
+  401: "UNAUTHORIZED",
+  403: "MISSING_AUTHENTICATION_TOKEN",
+  404: "RESOURCE_NOT_FOUND",
+  413: "REQUEST_TOO_LARGE",
+  502: "DEFAULT_5XX",
+};
 
 interface Reply {
   statusCode: number;
   headers: Record<string, string | string[]>;
   body: string | Buffer;
+}
+
+/** What the access log says of a request beyond the reply: API Gateway's `$context` names. */
+interface Logged {
+  resourcePath?: string;
+  "authorizer.claims.sub"?: string;
+  /** The gateway response type when the gateway answered itself (UNAUTHORIZED, ...). */
+  "error.responseType"?: string;
+  integrationLatency?: number;
+  integrationErrorMessage?: string;
 }
 
 function fromProxyResult(result: APIGatewayProxyResult): Reply {
@@ -69,8 +90,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const lookup = routeTable(options.routes);
   const authorize = cognitoAuthorizer(options.authorizer);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const format = accessLogFormat(options.root);
 
-  const handle = async (req: IncomingMessage, requestId: string): Promise<Reply & { userId?: string }> => {
+  const handle = async (req: IncomingMessage, requestId: string): Promise<Reply & { logged?: Logged }> => {
     const method = req.method ?? "GET";
     const origin = req.headers.origin;
     const cors = corsHeaders(origin, options.allowedOrigins);
@@ -79,8 +101,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       headers: { "Content-Type": "application/json", ...cors, ...extra },
       body: JSON.stringify(body),
     });
-    const gatewayError = (statusCode: number, message: string, extra: Record<string, string> = {}) =>
-      json(statusCode, errorBody(statusCode, message, requestId), extra);
+    const gatewayError = (statusCode: number, message: string, extra: Record<string, string> = {}) => ({
+      ...json(statusCode, errorBody(statusCode, message, requestId), extra),
+      logged: { "error.responseType": GATEWAY_RESPONSE_TYPES[statusCode] ?? "DEFAULT_4XX" },
+    });
     let url: URL;
     try {
       url = new URL(req.url ?? "/", "http://localhost");
@@ -128,18 +152,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let claims = null;
     if (route.authorizerScopes) {
       claims = await authorize(req.headers.authorization, route.authorizerScopes);
-      if (!claims) return gatewayError(401, "Unauthorized");
+      if (!claims) return { ...gatewayError(401, "Unauthorized"), logged: { resourcePath: route.resource, "error.responseType": "UNAUTHORIZED" } };
     }
     const event = proxyEvent({ req, url, body, match: found.match, claims, requestId, stage: options.stage });
+    const logged: Logged = { resourcePath: route.resource, ...(claims?.sub ? { "authorizer.claims.sub": claims.sub } : {}) };
+    const invoked = performance.now();
     try {
       const handler = await loadHandler(route.handler);
       const context = lambdaContext(route.functionName, API_GATEWAY_TIMEOUT_MS, options.region);
       const result = (await handler(event, context)) as APIGatewayProxyResult;
       if (!result || typeof result.statusCode !== "number") throw new Error("Malformed Lambda proxy response");
-      return { ...fromProxyResult(result), ...(claims?.sub ? { userId: claims.sub } : {}) };
+      return { ...fromProxyResult(result), logged: { ...logged, integrationLatency: Math.round(performance.now() - invoked) } };
     } catch (error) {
       log(JSON.stringify({ level: "ERROR", message: "Lambda failed", requestId, function: route.functionName, error: String(error) }));
-      return gatewayError(502, "Internal server error");
+      const reply = gatewayError(502, "Internal server error");
+      return { ...reply, logged: { ...logged, ...reply.logged, integrationErrorMessage: `${route.functionName}: ${String(error)}` } };
     }
   };
 
@@ -150,24 +177,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const incoming = req.headers["x-correlation-id"];
       void handle(req, requestId)
         .catch(() => ({ statusCode: 500, headers: {}, body: JSON.stringify(errorBody(500, "Internal server error", requestId)) }))
-        .then((reply: Reply & { userId?: string }) => {
+        .then((reply: Reply & { logged?: Logged }) => {
           const echoed = reply.headers["X-Correlation-Id"] ?? reply.headers["x-correlation-id"];
           const correlationId =
             typeof echoed === "string" ? echoed : typeof incoming === "string" && CORRELATION_ID.test(incoming) ? incoming : requestId;
           res.writeHead(reply.statusCode, { "X-Correlation-Id": correlationId, ...reply.headers, "x-amzn-RequestId": requestId });
           res.end(req.method === "HEAD" ? undefined : reply.body);
+          // The line API Gateway writes to the stage's access log group, in the template's format.
           log(
-            JSON.stringify({
-              level: "INFO",
-              message: "request",
-              timestamp: new Date().toISOString(),
+            accessLogLine(format, {
               requestId,
-              correlationId,
-              method: req.method,
-              path: req.url,
+              extendedRequestId: randomUUID().replaceAll("-", "").slice(0, 16),
+              "identity.sourceIp": req.socket.remoteAddress,
+              httpMethod: req.method,
+              path: `/${options.stage}${(req.url ?? "/").split("?")[0] ?? "/"}`,
+              stage: options.stage,
               status: reply.statusCode,
-              durationMs: Math.round((performance.now() - started) * 10) / 10,
-              ...(reply.userId ? { userId: reply.userId } : {}),
+              responseLatency: Math.round(performance.now() - started),
+              requestTime: new Date().toISOString(),
+              ...reply.logged,
             }),
           );
         });
