@@ -105,3 +105,48 @@ describe("the rollback alarms' names, from Terraform through SSM", () => {
     expect(resource(tf, "aws_cloudwatch_metric_alarm", "lambda_error_rate").for_each).toBe("${local.lambda_name}");
   });
 });
+
+describe("who may do what in a gradual deploy", () => {
+  type Statement = { sid?: string; effect?: string; actions: string[]; resources: string[] | string; condition?: { test: string; variable: string; values: string[] }[] };
+  const statements = (name: string) => (tf.data.aws_iam_policy_document?.[name]?.[0] as { statement: Statement[] }).statement;
+  // A list in HCL, or one expression (hcl2json keeps `concat(...)` as its "${...}" string).
+  const resourcesOf = (s: Statement) => (Array.isArray(s.resources) ? s.resources : [s.resources]);
+  const ALIASES = '${concat(values(local.lambda_arn), [for arn in values(local.lambda_arn) : "${arn}:*"])}';
+
+  it("CodeDeploy's role, trusted by CodeDeploy only, moves this stage's aliases and reads alarms", () => {
+    expect(resource(tf, "aws_iam_role", "codedeploy").name).toBe("${local.name_prefix}-codedeploy");
+    expect(JSON.stringify(statements("codedeploy_trust"))).toContain('"identifiers":["codedeploy.amazonaws.com"]');
+    for (const statement of statements("codedeploy")) {
+      if (resourcesOf(statement).includes("*")) expect(statement.actions).toEqual(["cloudwatch:DescribeAlarms"]);
+      else expect(resourcesOf(statement)).toEqual([ALIASES]);
+    }
+  });
+
+  it("the deploy role may run the stack's CodeDeploy, pass CodeDeploy its role only, and delete only its own stack", () => {
+    const policy = statements("github_deploy_gradual");
+    expect(resource(tf, "aws_iam_role_policy_attachment", "github_deploy_gradual").role).toBe("${aws_iam_role.github_deploy.name}");
+    for (const statement of policy) {
+      expect(statement.effect ?? "Allow").toBe("Allow");
+      for (const action of statement.actions) expect(action).not.toContain("*");
+      expect(resourcesOf(statement)).not.toContain("*");
+      if (statement.actions.some((a) => a.startsWith("codedeploy:"))) {
+        for (const arn of resourcesOf(statement)) expect(arn).toMatch(/^\$\{local\.codedeploy_arn\}:(application:\$\{local\.stack_name\}|deploymentgroup:\$\{local\.stack_name\}\/\*|deploymentconfig:CodeDeployDefault\.Lambda\*)$/);
+      }
+    }
+    const withAction = (action: string) => policy.filter((s) => s.actions.includes(action));
+    expect(withAction("cloudformation:DeleteStack")).toEqual([
+      expect.objectContaining({ actions: ["cloudformation:DeleteStack"], resources: ["arn:${local.partition}:cloudformation:${local.region_account}:stack/${local.stack_name}/*"] }),
+    ]);
+    expect(local(tf, "stack_name")).toBe("${local.service}-${var.stage}");
+    expect(withAction("iam:PassRole")).toEqual([
+      expect.objectContaining({
+        resources: ["${aws_iam_role.codedeploy.arn}"],
+        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["codedeploy.amazonaws.com"] }],
+      }),
+    ]);
+    for (const action of ["codedeploy:CreateDeployment", "codedeploy:CreateDeploymentGroup", "lambda:CreateAlias", "lambda:UpdateAlias"]) {
+      expect(withAction(action), action).toHaveLength(1);
+    }
+    expect(withAction("lambda:UpdateAlias")[0]?.resources).toBe(ALIASES);
+  });
+});
