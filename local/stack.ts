@@ -339,6 +339,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webRoot: join(ROOT, "web"),
       openApiFile: join(ROOT, "docs", "openapi.yaml"),
       root: ROOT,
+      root: ROOT,
       local: {
         config: () => ({
           apiUrl,
