@@ -4,7 +4,6 @@ import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
 import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
-import { fileSecretKey } from "../src/adapters/secrets/fileSecretKey.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
 import { prepareArtifacts } from "./lambda/artifacts.js";
@@ -21,7 +20,6 @@ import { startLambdaInvokeServer } from "./lambda/lambdaInvokeServer.js";
 import { assertPortsFree } from "./server/listen.js";
 import { httpRoutesOf, readServerlessFunctions } from "./lambda/serverlessFunctions.js";
 import { startSesServer } from "./ses/sesServer.js";
-import { startParametersExtension } from "./ssm/parametersExtension.js";
 import { startSqsEventSource } from "./sqs/sqsEventSource.js";
 import { startSqsServer } from "./sqs/sqsServer.js";
 import { STACK_ENVIRONMENT } from "./stackEnvironment.js";
@@ -131,7 +129,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const eventBridgePort = await portFor("EVENTBRIDGE_PORT", 4010, free);
     const sesPort = await portFor("SES_PORT", 8005, free);
     const sqsPort = await portFor("SQS_PORT", 9324, free);
-    const parametersPort = await portFor("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, free);
     // Before anything starts: a taken port is one clear line, not a Java stack trace.
     await assertPortsFree({
       "API gateway (PORT)": gatewayPort,
@@ -141,7 +138,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "EventBridge endpoint (EVENTBRIDGE_PORT)": eventBridgePort,
       "SES endpoint (SES_PORT)": sesPort,
       "SQS endpoint (SQS_PORT)": sqsPort,
-      "Parameters extension (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT)": parametersPort,
     });
     const apiUrl = `http://localhost:${gatewayPort}`;
 
@@ -158,8 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       dynamoEndpoint: dynamo.endpoint,
       mailer: "ses",
-      // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the
-      // data, served to the handlers as the code secret parameter (below).
+      // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the data.
       codeSecretFile: join(dataDir, "code-secret"),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
     };
@@ -190,16 +185,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ],
     });
     stoppers.push(sqs.stop);
-    // The code secret as Lambda reads it: through the Parameters and Secrets extension's protocol,
-    // with the function's session token; the parameter's value is the local key file, as text.
-    const codeSecretParameter = `/user-service/${config.environment}/code-secret`;
-    const codeSecretFile = fileSecretKey(config.codeSecretFile ?? join(dataDir, "code-secret"));
-    const parameters = await startParametersExtension({
-      port: parametersPort,
-      region,
-      parameters: [{ name: codeSecretParameter, value: async () => Buffer.from(await codeSecretFile()).toString("base64url") }],
-    });
-    stoppers.push(parameters.stop);
     progress(`SES endpoint ready on ${ses.endpoint} (mail viewer at /), SQS endpoint on ${sqs.endpoint} (${Object.values(queues).join(", ")})`);
 
     // The local fault switch: the handlers reach DynamoDB Local through a proxy that can refuse writes.
@@ -280,9 +265,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
       // Restore and revert links open the page this gateway serves (WEB_URL overrides).
       WEB_URL: process.env.WEB_URL ?? apiUrl,
-      CODE_SECRET_PARAMETER: codeSecretParameter,
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(parameters.port),
-      AWS_SESSION_TOKEN: parameters.sessionToken,
+      CODE_SECRET_FILE: config.codeSecretFile,
       MAILER: "ses",
       SES_ENDPOINT: ses.endpoint,
       SQS_ENDPOINT: sqs.endpoint,
@@ -338,7 +321,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       webRoot: join(ROOT, "web"),
       openApiFile: join(ROOT, "docs", "openapi.yaml"),
-      root: ROOT,
       root: ROOT,
       local: {
         config: () => ({
