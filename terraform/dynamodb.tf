@@ -68,3 +68,18 @@ resource "aws_dynamodb_table" "user_service" {
 
   deletion_protection_enabled = var.stage == "prod"
 }
+
+# Hot keys (the seed's "GSI Hot Partitions": monitor consumption by partition key). Contributor
+# Insights ranks the most accessed and the most throttled keys, of the table (USER#<id> partitions)
+# and of GSI1 (EMAIL#<address>: many addresses of one domain still spread, but one address looked
+# up in a loop shows here first). CloudWatch > Contributor Insights, or
+# `aws dynamodb describe-contributor-insights --table-name <table> [--index-name GSI1]`.
+# Billed per event it reads (docs/cost.md lists it among what the model leaves out).
+resource "aws_dynamodb_contributor_insights" "table" {
+  table_name = aws_dynamodb_table.user_service.name
+}
+
+resource "aws_dynamodb_contributor_insights" "gsi1" {
+  table_name = aws_dynamodb_table.user_service.name
+  index_name = "GSI1"
+}
