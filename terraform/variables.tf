@@ -40,6 +40,18 @@ variable "github_environment" {
   }
 }
 
+variable "create_github_oidc_provider" {
+  description = "The GitHub OIDC provider exists once per account: create it in one stage, reuse it in the others."
+  type        = bool
+  default     = true
+}
+
+variable "manage_api_gateway_account" {
+  description = "Set the account-wide CloudWatch role API Gateway uses for access logs (once per account and region)."
+  type        = bool
+  default     = true
+}
+
 variable "mail_from" {
   description = "Sender of verification codes and notices; its domain must be a verified SES identity."
   type        = string
