@@ -104,3 +104,25 @@ describe("the rollback workflow (issue 12.6)", () => {
     await expect(run(join(ROOT, "node_modules", ".bin", "action-validator"), [join(WORKFLOWS, "rollback.yml")])).resolves.toBeDefined();
   });
 });
+
+describe("the docs an operator follows for these", () => {
+  const deployment = readFileSync(join(ROOT, "docs", "deployment.md"), "utf8");
+  const runbooks = readFileSync(join(ROOT, "docs", "runbooks.md"), "utf8");
+
+  it("make the standing test user by sign-up and admin confirmation (PostConfirmation runs), at the SES simulator", () => {
+    const section = deployment.slice(deployment.indexOf("## The standing test user and the first admin"));
+    expect(section).toMatch(/aws cognito-idp sign-up --client-id/);
+    expect(section).toMatch(/aws cognito-idp admin-confirm-sign-up --user-pool-id/);
+    expect(section).toMatch(/success\+[a-z$-]+[A-Z_]*@simulator\.amazonses\.com/);
+    expect(section).toMatch(/gh secret set TEST_USER_PASSWORD --env production/);
+    expect(section).toMatch(/--name \/user-service\/\$STAGE\/test-user-password/);
+    expect(section).toMatch(/admin-add-user-to-group .* --group-name admins/);
+  });
+
+  it("have the agreed runbook anchors for rollback and the password rotation", () => {
+    expect(runbooks).toMatch(/^## Rollback$/m);
+    expect(runbooks).toMatch(/^## Rotating the standing test user's password$/m);
+    expect(runbooks).toContain("gh workflow run rollback.yml -f ref=<sha> -f environment=production");
+    expect(runbooks).toContain("scripts/deploy.sh prod --force --all-at-once");
+  });
+});
