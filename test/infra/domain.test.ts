@@ -116,5 +116,6 @@ describe("the custom domain (SPEC 14.3)", () => {
     const deployment = readFileSync(resolve(ROOT, "docs/deployment.md"), "utf8");
     expect(deployment).toContain("terraform/domain.tf");
     expect(deployment).not.toContain("create-base-path-mapping"); // Terraform maps it, not a hand-run command
+    expect(readFileSync(resolve(ROOT, "README.md"), "utf8")).toContain(`https://<domain_name>/${base}`);
   });
 });
