@@ -25,8 +25,7 @@ const WARM_UP = Number(process.env.BENCH_WARM_UP) || 20;
 
 async function main() {
   const { startDynamoLocal } = await import("../local/dynamodb/dynamoLocal.js");
-  const { createDynamoClient } = await import("../src/adapters/dynamodb/client.js");
-  const { ensureTable } = await import("../src/adapters/dynamodb/ensureTable.js");
+  const { bootstrapTable } = await import("../local/dynamodb/bootstrapTable.js");
   const { MemoryMailbox } = await import("../src/adapters/mailer/memoryMailbox.js");
   const { configFromEnv } = await import("../src/composition/config.js");
   const { createServices, setServices } = await import("../src/composition/services.js");
@@ -50,9 +49,7 @@ async function main() {
       // The app client apiEvent's claims name (test/support/apiEvent.ts).
       appClientId: "test-client",
     };
-    const raw = createDynamoClient({ endpoint: dynamo.endpoint, region: config.region });
-    await ensureTable(raw, config.tableName);
-    raw.destroy();
+    await bootstrapTable(dynamo.endpoint, config.tableName, config.region);
     const mailbox = new MemoryMailbox();
     const services = createServices(config, { mailer: mailbox });
     setServices(services);

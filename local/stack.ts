@@ -1,7 +1,5 @@
 import "./localEnv.js";
 import { join, resolve } from "node:path";
-import { createDynamoClient } from "../src/adapters/dynamodb/client.js";
-import { ensureTable } from "../src/adapters/dynamodb/ensureTable.js";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
@@ -11,6 +9,7 @@ import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
 import { listedDeadLetter } from "./events/deadLetters.js";
 import { FAIL_POST_CONFIRMATION_MARK, startDynamoFaultProxy } from "./dynamodb/dynamoFaults.js";
+import { bootstrapTable } from "./dynamodb/bootstrapTable.js";
 import { startDynamoLocal } from "./dynamodb/dynamoLocal.js";
 import { deadLettersToQueue, startEventPipeline } from "./events/eventPipeline.js";
 import { freePort } from "./server/freePort.js";
@@ -158,9 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       codeSecretFile: join(dataDir, "code-secret"),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
     };
-    const raw = createDynamoClient({ endpoint: dynamo.endpoint, region });
-    await ensureTable(raw, config.tableName);
-    raw.destroy();
+    await bootstrapTable(dynamo.endpoint, config.tableName, region);
     progress(`DynamoDB Local ready on ${dynamo.endpoint}, table ${config.tableName}`);
 
     progress("starting the SES and SQS endpoints…");

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
-import { ensureTable } from "../../src/adapters/dynamodb/ensureTable.js";
+import { bootstrapTable } from "../../local/dynamodb/bootstrapTable.js";
 import { createHmacHasher } from "../../src/adapters/secrets/hmacHasher.js";
 import { configFromEnv, type AppConfig } from "../../src/composition/config.js";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -23,9 +22,7 @@ export interface TestServices extends ServiceGraph {
 export async function createTestServices(overrides: ServiceOverrides = {}, config: Partial<AppConfig> = {}): Promise<TestServices> {
   const endpoint = inject("dynamoEndpoint");
   const tableName = `test-${randomUUID()}`;
-  const raw = createDynamoClient({ region: "us-east-1", endpoint });
-  await ensureTable(raw, tableName);
-  raw.destroy();
+  await bootstrapTable(endpoint, tableName);
   const mailbox = await SesTestMailbox.create();
   const services = createServices(
     { ...configFromEnv(), dynamoEndpoint: endpoint, tableName, environment: "test", ...config },
