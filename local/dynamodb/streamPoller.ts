@@ -9,20 +9,16 @@ import {
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { deliverBatch, type DeliveryStats, type RetryPolicy, type StreamFailure } from "./batchDelivery.js";
 import { createDynamoClient } from "../../src/adapters/dynamodb/client.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { interruptibleDelays } from "../server/interruptibleDelays.js";
 import { toLambdaRecord } from "./lambdaStreamRecord.js";
 import type { StreamCheckpoint } from "./streamCheckpoint.js";
 
-export interface StreamFailure {
-  /** The records still reported as failed after the last attempt. */
-  records: DynamoDBRecord[];
-  attempts: number;
-  error: string;
-}
+export type { StreamFailure } from "./batchDelivery.js";
 
-export interface StreamPollerOptions {
+export interface StreamPollerOptions extends RetryPolicy {
   endpoint: string;
   tableName: string;
   region?: string;
@@ -37,9 +33,6 @@ export interface StreamPollerOptions {
   checkpoint?: StreamCheckpoint;
   batchSize?: number;
   pollIntervalMs?: number;
-  /** Re-deliveries after the first attempt, like the event source mapping's MaximumRetryAttempts. */
-  maxRetryAttempts?: number;
-  retryDelayMs?: number;
   /** The on-failure destination: records given up on. */
   onFailure?: (failure: StreamFailure) => void | Promise<void>;
   /** Errors of the polling itself (the table went away, DynamoDB Local stopped). */
@@ -50,6 +43,8 @@ export interface StreamPoller {
   start(): Promise<void>;
   /** Stops polling and waits for the batch in hand; no timers are left behind. */
   stop(): Promise<void>;
+  /** Invocations, retries, reported failures and discarded records so far. */
+  stats(): DeliveryStats;
 }
 
 interface ShardState {
@@ -61,10 +56,9 @@ interface ShardState {
 
 /**
  * Lambda's DynamoDB event source mapping, on one machine: reads the table's stream from DynamoDB
- * Local and invokes the handler with DynamoDBStreamEvent batches. Like Lambda with
- * ReportBatchItemFailures, a batch is retried from the lowest failed sequence number (so later
- * records are delivered again), and after the last retry the failed records go to `onFailure`
- * and the shard moves on.
+ * Local and invokes the handler with DynamoDBStreamEvent batches, handling failures as the mapping
+ * does (deliverBatch): a shard waits on its failed batch, retried from the reported record in
+ * order, until it succeeds, runs out of retries or grows older than the maximum record age.
  */
 export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const region = options.region ?? "us-east-1";
@@ -153,34 +147,16 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     return received;
   }
 
-  /** False when the batch was abandoned by stopping: its records are read again on the next start. */
-  async function deliver(batch: DynamoDBRecord[]): Promise<boolean> {
-    const maxRetries = options.maxRetryAttempts ?? 3;
-    let pending = batch;
-    for (let attempt = 1; ; attempt++) {
-      let failedIds: Set<string>;
-      let error: string;
-      try {
-        const response = await options.handler({ Records: pending });
-        failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        if (failedIds.size === 0) return true;
-        error = "Reported as batch item failures";
-      } catch (thrown) {
-        failedIds = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ""));
-        error = thrown instanceof Error ? thrown.message : String(thrown);
-      }
-      if (stopped) return false; // shutting down: the batch is abandoned and not checkpointed
-      const failed = (record: DynamoDBRecord) => failedIds.has(record.dynamodb?.SequenceNumber ?? "");
-      if (attempt > maxRetries) {
-        const records = pending.filter(failed);
-        await options.onFailure?.({ records: records.length > 0 ? records : pending, attempts: attempt, error });
-        return true;
-      }
-      // Lambda resumes from the lowest failed sequence number; an unknown identifier fails the whole batch.
-      pending = pending.slice(Math.max(0, pending.findIndex(failed)));
-      await retryDelays.wait((options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
-    }
-  }
+  const stats: DeliveryStats = { invocations: 0, retries: 0, reportedFailures: 0, discarded: 0 };
+  const deliver = (batch: DynamoDBRecord[]) =>
+    deliverBatch(batch, {
+      handler: options.handler,
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+      policy: options,
+      stats,
+      wait: (ms) => retryDelays.wait(ms),
+      stopped: () => stopped,
+    });
 
   const schedule = (delayMs: number) => {
     if (stopped) return;
@@ -215,5 +191,6 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       dynamo.destroy();
       streams.destroy();
     },
+    stats: () => ({ ...stats }),
   };
 }

@@ -17,6 +17,15 @@ export interface PutEventsEntry {
 export interface RecordedCall {
   entries: PutEventsEntry[];
   failedEntryCount: number;
+  /** The error the whole request was answered with, when it was (an outage's 503). */
+  requestError?: string;
+}
+
+/** A whole request's error as EventBridge's JSON protocol answers it. */
+export interface RequestFailure {
+  status: number;
+  type: string;
+  message: string;
 }
 
 export interface EventBridgeServerOptions {
@@ -26,8 +35,15 @@ export interface EventBridgeServerOptions {
   onEvent: (entry: BusEntry & { id: string; eventBusName?: string }) => void;
   /** Share of entries to refuse with InternalFailure, for tests (0..1). */
   failureRate?: number;
-  /** Refuse the entries for which this returns true (tests: "always refuse this event"). */
+  /** Refuse the entries for which this returns true with InternalFailure (tests: "always refuse this event"). */
   reject?: (entry: PutEventsEntry) => boolean;
+  /**
+   * The error code to refuse an entry with, or undefined to take it: ThrottlingException for every
+   * entry during an outage, InvalidArgument for an entry EventBridge rejects for itself.
+   */
+  refuse?: (entry: PutEventsEntry) => string | undefined;
+  /** Answers the whole request with this error instead (an outage's 503 ServiceUnavailable). */
+  failRequest?: () => RequestFailure | undefined;
   random?: () => number;
 }
 
@@ -61,11 +77,18 @@ export async function startEventBridgeServer(options: EventBridgeServerOptions):
     if (entries.reduce((sum, e) => sum + entrySize(e), 0) >= MAX_BYTES) {
       return validationError("Total size of the entries in the request is over the limit.");
     }
+    const failure = options.failRequest?.();
+    if (failure) {
+      calls.push({ entries, failedEntryCount: entries.length, requestError: failure.type });
+      return { status: failure.status, body: { __type: failure.type, message: failure.message } };
+    }
     const results = entries.map((entry) => {
       if (!entry.Source || !entry.DetailType || !entry.Detail) {
         return { ErrorCode: "InvalidArgument", ErrorMessage: "Source, DetailType and Detail are required." };
       }
       if (!isJsonObject(entry.Detail)) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
+      const refusal = options.refuse?.(entry);
+      if (refusal) return { ErrorCode: refusal, ErrorMessage: `Refused with ${refusal} on purpose by the local EventBridge.` };
       if (options.reject?.(entry) || random() < (options.failureRate ?? 0)) {
         return { ErrorCode: "InternalFailure", ErrorMessage: "Refused on purpose by the local EventBridge." };
       }

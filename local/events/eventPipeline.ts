@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, EventBridgeEvent } from "aws-lambda";
 import { outboxEntriesOf } from "../../src/adapters/dynamodb/outboxStreamRecords.js";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -11,6 +12,7 @@ import type { ServerlessFunction } from "../lambda/serverlessFunctions.js";
 import type { LocalSqs } from "../sqs/sqsServer.js";
 import { fileStreamCheckpoint } from "../dynamodb/streamCheckpoint.js";
 import { createStreamPoller, type StreamPoller } from "../dynamodb/streamPoller.js";
+import { readStreamMapping } from "../dynamodb/streamMapping.js";
 
 export interface EventPipelineOptions {
   eventBridgePort: number;
@@ -107,11 +109,16 @@ export async function startEventPipeline(options: EventPipelineOptions): Promise
     eventBridgeEndpoint: eventBridge.endpoint,
     async startRelay(dynamoEndpoint, tableName) {
       const relay = fn("outboxRelay");
+      // serverless.yml's mapping: the same batch size, retry count and maximum record age as in AWS.
+      const { batchSize, maxRetryAttempts, maxRecordAgeSeconds } = readStreamMapping(resolve(import.meta.dirname, "../.."), relay.name);
       poller = createStreamPoller({
         endpoint: dynamoEndpoint,
         tableName,
         region: options.region,
         startingPosition: "LATEST",
+        ...(batchSize === undefined ? {} : { batchSize }),
+        ...(maxRetryAttempts === undefined ? {} : { maxRetryAttempts }),
+        ...(maxRecordAgeSeconds === undefined ? {} : { maxRecordAgeSeconds }),
         ...(options.checkpointFile ? { checkpoint: fileStreamCheckpoint(options.checkpointFile) } : {}),
         handler: async (event: DynamoDBStreamEvent) => {
           const handler = await loadHandler(relay.handler);

@@ -7,15 +7,21 @@ export interface PublishEntry {
   time: Date;
 }
 
-/** What the bus said about one entry, in the order the entries were given. */
+/**
+ * What the bus said about one entry, in the order the entries were given. `retryable` is false only
+ * when the bus rejected the entry for itself (too large, malformed): sending it again cannot help.
+ * Throttling and service errors are retryable: the same entry is accepted once the bus recovers.
+ */
 export type PublishOutcome =
   | { ok: true; busEventId: string }
-  | { ok: false; errorCode: string; errorMessage: string };
+  | { ok: false; errorCode: string; errorMessage: string; retryable: boolean };
 
 /**
  * Publishes events to the event bus (EventBridge in AWS, the local PutEvents endpoint on one
- * machine). One call is one PutEvents request: it must respect PUBLISH_LIMITS. A request that fails
- * as a whole throws; entries the bus refuses come back as failed outcomes.
+ * machine). One call is at most one PutEvents request of at most PUBLISH_LIMITS.maxEntries entries;
+ * an entry over PUBLISH_LIMITS.maxBytes is answered as rejected without being sent. A request that
+ * fails as a whole (throttled past the SDK's retries, the service down, the network) throws; entries
+ * the bus refuses come back as failed outcomes.
  */
 export interface EventPublisher {
   publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]>;

@@ -4,17 +4,22 @@ import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../ports/eventPublisher.js";
 import { relayOutboxEvents, type OutboxEntry } from "./relayOutboxEvents.js";
 
-/** A bus that records every request and refuses what `refuse` says, by detail. */
-function recordingBus(refuse: (entry: PublishEntry, call: number) => boolean | "throw" = () => false) {
+type Refusal = false | "throttle" | "reject" | "throw";
+
+/** A bus that records every request and refuses what `refuse` says: retryable (throttle) or for the entry itself. */
+function recordingBus(refuse: (entry: PublishEntry, call: number) => Refusal | boolean = () => false) {
   const calls: PublishEntry[][] = [];
   const publisher: EventPublisher = {
     async publish(entries) {
       calls.push([...entries]);
       const call = calls.length;
-      if (entries.some((e) => refuse(e, call) === "throw")) throw Object.assign(new Error("bus down"), { name: "ServiceUnavailable" });
-      return entries.map((e): PublishOutcome =>
-        refuse(e, call) ? { ok: false, errorCode: "InternalFailure", errorMessage: "refused" } : { ok: true, busEventId: randomUUID() },
-      );
+      const answers = entries.map((e) => refuse(e, call));
+      if (answers.includes("throw")) throw Object.assign(new Error("bus down"), { name: "ServiceUnavailable" });
+      return answers.map((answer): PublishOutcome => {
+        if (answer === "reject") return { ok: false, errorCode: "MalformedDetail", errorMessage: "rejected", retryable: false };
+        if (answer) return { ok: false, errorCode: "ThrottlingException", errorMessage: "refused", retryable: true };
+        return { ok: true, busEventId: randomUUID() };
+      });
     },
   };
   return { publisher, calls };
@@ -38,14 +43,15 @@ function recordingDlq(refuse: (entry: DeadLetter) => boolean | "throw" = () => f
   return { queue, calls, stored };
 }
 
-function entries(count: number, detailBytes = 100): OutboxEntry[] {
+function entries(count: number, detailBytes = 100, userOf: (i: number) => string | undefined = () => undefined): OutboxEntry[] {
   return Array.from({ length: count }, (_, i) => {
     const eventId = randomUUID();
+    const userId = userOf(i);
     return {
       recordId: String(1000 + i),
       eventId,
       detailType: "user.updated",
-      detail: JSON.stringify({ eventId, pad: "x".repeat(detailBytes) }),
+      detail: JSON.stringify({ eventId, ...(userId ? { userId } : {}), pad: "x".repeat(detailBytes) }),
       occurredAt: "2026-01-01T00:00:00.000Z",
       correlationId: `c-${i}`,
     };
@@ -53,6 +59,8 @@ function entries(count: number, detailBytes = 100): OutboxEntry[] {
 }
 
 const fast = { baseDelayMs: 0 };
+const ids = (calls: PublishEntry[][], input: OutboxEntry[]) =>
+  calls.map((c) => c.map((e) => input.findIndex((i) => i.detail === e.detail)));
 
 describe("relayOutboxEvents", () => {
   it("sends requests of at most 10 entries, each event once", async () => {
@@ -60,74 +68,108 @@ describe("relayOutboxEvents", () => {
     const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(entries(23));
     expect(bus.calls.map((c) => c.length)).toEqual([10, 10, 3]);
     expect(report.published).toHaveLength(23);
-    expect(report.failed).toEqual([]);
+    expect(report).toMatchObject({ failed: [], notSent: 0, retryFrom: undefined });
     const sent = bus.calls.flat().map((e) => e.detail);
     expect(new Set(sent).size).toBe(23);
     expect(bus.calls[0]?.[0]).toMatchObject({ source: "user-service", detailType: "user.updated" });
   });
 
-  it("keeps every request under 256 KB", async () => {
+  it("keeps every request under 256 KB and sends an entry too large on its own, alone", async () => {
     const bus = recordingBus();
     await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(entries(6, 60_000));
     const sizes = bus.calls.map((c) => c.reduce((sum, e) => sum + e.detail.length, 0));
     expect(bus.calls.map((c) => c.length)).toEqual([4, 2]);
     for (const size of sizes) expect(size).toBeLessThan(256 * 1024);
+
+    const input = [...entries(1), ...entries(1, 300_000), ...entries(1)];
+    const mixed = recordingBus();
+    await relayOutboxEvents({ eventPublisher: mixed.publisher }, fast)(input);
+    expect(ids(mixed.calls, input)).toEqual([[0], [1], [2]]);
   });
 
-  it("resends only refused entries and reports what never got through", async () => {
+  it("puts at most one event of a user in a request", async () => {
+    const input = entries(5, 10, (i) => ["a", "b", "a", "b", "c"][i]);
+    const bus = recordingBus();
+    await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(input);
+    expect(ids(bus.calls, input)).toEqual([[0, 1], [2, 3, 4]]);
+  });
+
+  it("stops at a throttled entry and resends from it next round, skipping what was accepted", async () => {
     const input = entries(5);
-    const alwaysRefused = input[1]?.detail;
-    const refusedOnce = input[3]?.detail;
-    const bus = recordingBus((e, call) => e.detail === alwaysRefused || (e.detail === refusedOnce && call === 1));
-    const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, { ...fast, maxAttempts: 3 })(input);
-    expect(bus.calls.map((c) => c.length)).toEqual([5, 2, 1]);
-    expect(report.published.map((p) => p.recordId).sort()).toEqual(["1000", "1002", "1003", "1004"]);
-    expect(report.failed).toEqual([
-      expect.objectContaining({ recordId: "1001", attempts: 3, errorCode: "InternalFailure", correlationId: "c-1" }),
-    ]);
+    const bus = recordingBus((e, call) => e.detail === input[1]?.detail && call === 1);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(input);
+    expect(ids(bus.calls, input)).toEqual([[0, 1, 2, 3, 4], [1]]);
+    expect(report.published.map((p) => [p.recordId, p.attempts])).toEqual([["1000", 1], ["1002", 1], ["1003", 1], ["1004", 1], ["1001", 2]]);
+    expect(report).toMatchObject({ failed: [], notSent: 0, retryFrom: undefined });
   });
 
-  it("treats a request that fails as a whole as refusing all its entries", async () => {
+  it("leaves a still-throttled event and everything after it to the stream, from its record", async () => {
+    const input = entries(14);
+    const bus = recordingBus((e) => e.detail === input[3]?.detail);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, { ...fast, maxAttempts: 3 })(input);
+    // Other users' events go on beside the refused one; each is sent until accepted, once.
+    expect(ids(bus.calls, input)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 10, 11, 12, 13], [3]]);
+    expect(report.failed).toEqual([expect.objectContaining({ recordId: "1003", attempts: 3, errorCode: "ThrottlingException", correlationId: "c-3" })]);
+    expect(report.retryFrom).toBe("1003");
+    expect(report.notSent).toBe(1);
+  });
+
+  it("never sends a user's event while an earlier one of that user is refused", async () => {
+    const input = entries(4, 10, (i) => ["a", "b", "a", "c"][i]);
+    const bus = recordingBus((e) => e.detail === input[0]?.detail);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, { ...fast, maxAttempts: 2 })(input);
+    expect(ids(bus.calls, input)).toEqual([[0, 1], [0]]);
+    expect(report.published.map((p) => p.recordId)).toEqual(["1001"]);
+    expect(report).toMatchObject({ retryFrom: "1000", notSent: 3 });
+  });
+
+  it("treats a request that fails as a whole as throttling all its entries", async () => {
     const bus = recordingBus((_, call) => (call === 1 ? "throw" : false));
     const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(entries(3));
     expect(bus.calls.map((c) => c.length)).toEqual([3, 3]);
     expect(report.published.every((p) => p.attempts === 2)).toBe(true);
   });
 
-  it("sends two records of one event once and settles both", async () => {
-    const [one] = entries(1) as [OutboxEntry];
+  it("sends two records of one event once and settles both, or reports the earlier one", async () => {
+    const [one, other] = entries(2) as [OutboxEntry, OutboxEntry];
     const bus = recordingBus();
     const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)([one, { ...one, recordId: "2000" }]);
     expect(bus.calls.flat()).toHaveLength(1);
     expect(report.published.map((p) => p.recordId)).toEqual(["1000", "2000"]);
-  });
 
-  it("never sends an entry EventBridge would reject for size", async () => {
-    const bus = recordingBus();
-    const report = await relayOutboxEvents({ eventPublisher: bus.publisher }, fast)(entries(1, 300_000));
-    expect(bus.calls).toEqual([]);
-    expect(report.failed).toEqual([expect.objectContaining({ errorCode: "EntryTooLarge" })]);
+    const refusing = recordingBus((e) => e.detail === other.detail);
+    const failed = await relayOutboxEvents({ eventPublisher: refusing.publisher }, { ...fast, maxAttempts: 1 })([one, other, { ...other, recordId: "0999" }]);
+    expect(failed.retryFrom).toBe("1001");
   });
 });
 
 describe("relayOutboxEvents with a dead-letter queue", () => {
-  const refuseDetails = (...details: (string | undefined)[]) => recordingBus((e) => details.includes(e.detail));
+  const rejectDetails = (...details: (string | undefined)[]) => recordingBus((e) => (details.includes(e.detail) ? "reject" : false));
 
-  it("dead-letters what is still refused after the last round, with the bus's last error, and fails nothing", async () => {
+  it("dead-letters at once what the bus rejects for itself, with its error, while the others flow", async () => {
     const input = entries(4);
-    const bus = refuseDetails(input[1]?.detail, input[2]?.detail);
+    const bus = rejectDetails(input[1]?.detail, input[2]?.detail);
     const dlq = recordingDlq();
-    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, { ...fast, maxAttempts: 2 })(input);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, fast)(input);
 
-    expect(bus.calls.map((c) => c.length)).toEqual([4, 2]);
+    expect(bus.calls.map((c) => c.length)).toEqual([4]);
     expect(dlq.calls).toHaveLength(1);
     expect(dlq.stored).toEqual([1, 2].map((i) => {
       const { eventId, detailType, detail, occurredAt } = input[i] as OutboxEntry;
-      return { eventId, detailType, detail, occurredAt, error: { code: "InternalFailure", message: "refused" } };
+      return { eventId, detailType, detail, occurredAt, error: { code: "MalformedDetail", message: "rejected" } };
     }));
-    expect(report.failed).toEqual([]);
-    expect(report.deadLettered.map((e) => [e.recordId, e.attempts])).toEqual([["1001", 2], ["1002", 2]]);
+    expect(report).toMatchObject({ failed: [], retryFrom: undefined, notSent: 0 });
+    expect(report.deadLettered.map((e) => [e.recordId, e.attempts])).toEqual([["1001", 1], ["1002", 1]]);
     expect(report.published.map((p) => p.recordId)).toEqual(["1000", "1003"]);
+  });
+
+  it("never dead-letters a throttled entry: it is left to the stream", async () => {
+    const input = entries(3);
+    const dlq = recordingDlq();
+    const bus = recordingBus((e) => e.detail === input[1]?.detail);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, { ...fast, maxAttempts: 4 })(input);
+    expect(dlq.calls).toEqual([]);
+    expect(report).toMatchObject({ deadLettered: [], retryFrom: "1001", notSent: 1 });
   });
 
   it("does not call the queue when everything is published", async () => {
@@ -137,38 +179,42 @@ describe("relayOutboxEvents with a dead-letter queue", () => {
     expect(report.deadLettered).toEqual([]);
   });
 
-  it("fails only the records whose event the queue refused", async () => {
+  it("leaves to the stream a rejected event the queue refused, and stops there", async () => {
     const input = entries(3);
-    const bus = recordingBus(() => true);
+    const bus = recordingBus(() => "reject");
     const dlq = recordingDlq((e) => e.eventId === input[0]?.eventId);
-    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, { ...fast, maxAttempts: 1 })(input);
+    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, fast)(input);
 
+    expect(bus.calls).toHaveLength(1);
     expect(report.failed).toEqual([
-      expect.objectContaining({ recordId: "1000", errorCode: "InternalFailure", errorMessage: "refused; dead-letter queue: InternalError: refused" }),
+      expect.objectContaining({ recordId: "1000", errorCode: "MalformedDetail", errorMessage: "rejected; dead-letter queue: InternalError: refused" }),
     ]);
     expect(report.deadLettered.map((e) => e.recordId)).toEqual(["1001", "1002"]);
+    expect(report.retryFrom).toBe("1000");
     expect(dlq.stored.map((e) => e.eventId)).toEqual([input[1]?.eventId, input[2]?.eventId]);
   });
 
-  it("fails every refused record when the queue itself is down", async () => {
+  it("leaves every rejected record to the stream when the queue is down, or when there is none", async () => {
     const input = entries(2);
     const dlq = recordingDlq(() => "throw");
-    const report = await relayOutboxEvents({ eventPublisher: recordingBus(() => true).publisher, deadLetterQueue: dlq.queue }, { ...fast, maxAttempts: 1 })(input);
-
+    const report = await relayOutboxEvents({ eventPublisher: recordingBus(() => "reject").publisher, deadLetterQueue: dlq.queue }, fast)(input);
     expect(report.deadLettered).toEqual([]);
     expect(report.failed.map((e) => e.recordId)).toEqual(["1000", "1001"]);
-    expect(report.failed[0]?.errorMessage).toBe("refused; dead-letter queue: QueueUnavailable: queue down");
+    expect(report.failed[0]?.errorMessage).toBe("rejected; dead-letter queue: QueueUnavailable: queue down");
+    expect(report.retryFrom).toBe("1000");
+
+    const without = await relayOutboxEvents({ eventPublisher: recordingBus(() => "reject").publisher }, fast)(input);
+    expect(without.failed[0]?.errorMessage).toBe("rejected; dead-letter queue: none configured");
+    expect(without.retryFrom).toBe("1000");
   });
 
-  it("dead-letters an entry too large for PutEvents without sending it, once for two records of it", async () => {
-    const [big] = entries(1, 300_000) as [OutboxEntry];
-    const bus = recordingBus();
+  it("dead-letters a rejected event once for two records of it", async () => {
+    const [one] = entries(1) as [OutboxEntry];
     const dlq = recordingDlq();
-    const report = await relayOutboxEvents({ eventPublisher: bus.publisher, deadLetterQueue: dlq.queue }, fast)([big, { ...big, recordId: "2000" }]);
+    const report = await relayOutboxEvents({ eventPublisher: rejectDetails(one.detail).publisher, deadLetterQueue: dlq.queue }, fast)([one, { ...one, recordId: "2000" }]);
 
-    expect(bus.calls).toEqual([]);
-    expect(dlq.stored).toEqual([expect.objectContaining({ eventId: big.eventId, error: expect.objectContaining({ code: "EntryTooLarge" }) })]);
-    expect(report.deadLettered.map((e) => [e.recordId, e.attempts])).toEqual([["1000", 0], ["2000", 0]]);
+    expect(dlq.stored).toEqual([expect.objectContaining({ eventId: one.eventId, error: expect.objectContaining({ code: "MalformedDetail" }) })]);
+    expect(report.deadLettered.map((e) => [e.recordId, e.attempts])).toEqual([["1000", 1], ["2000", 1]]);
     expect(report.failed).toEqual([]);
   });
 });

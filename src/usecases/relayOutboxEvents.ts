@@ -1,189 +1,152 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { EVENT_SOURCE } from "../domain/events.js";
 import type { Services } from "../ports/services.js";
-import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
+import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
+import type { PublishEntry, PublishOutcome } from "../ports/eventPublisher.js";
 import {
-  PUBLISH_LIMITS,
-  publishEntrySize,
-  type PublishEntry,
-  type PublishOutcome,
-} from "../ports/eventPublisher.js";
+  deadLetterOf,
+  describe,
+  nextChunk,
+  pendingEvents,
+  type OutboxEntry,
+  type Pending,
+  type RecentlyPublished,
+  type RelayedEvent,
+} from "./outboxRelayBatch.js";
 
-/** An outbox item read from the table's stream; `recordId` is the stream record's sequence number. */
-export interface OutboxEntry {
-  recordId: string;
-  eventId: string;
-  detailType: string;
-  detail: string;
-  occurredAt: string;
-  correlationId?: string;
-}
-
-export interface RelayedEvent {
-  recordId: string;
-  eventId: string;
-  detailType: string;
-  correlationId?: string;
-  attempts: number;
-}
+export { recentlyPublished, type OutboxEntry, type RelayedEvent } from "./outboxRelayBatch.js";
 
 type RefusedEvent = RelayedEvent & { errorCode: string; errorMessage: string };
 
 export interface RelayReport {
   published: (RelayedEvent & { busEventId: string })[];
-  /** Refused after every attempt and kept in the dead-letter queue: settled. */
+  /** Rejected by the bus for themselves (too large, malformed) and kept in the dead-letter queue: settled. */
   deadLettered: RefusedEvent[];
-  /** Neither published nor dead-lettered: their stream records must be retried. */
+  /** Refused for a retryable reason (throttling, service error), or rejected and not taken by the dead-letter queue. */
   failed: RefusedEvent[];
+  /**
+   * The first record, in stream order, whose event is not settled: the stream must hand it and every
+   * record after it over again. Undefined when the whole batch is settled.
+   */
+  retryFrom?: string;
+  /** Events left for the stream's retry: the failed ones and those held back behind them. */
+  notSent: number;
 }
 
 export interface RelayOptions {
-  /** PutEvents attempts per entry within one invocation. */
+  /** Rounds of PutEvents within one invocation before the rest is left to the stream. */
   maxAttempts?: number;
-  /** First backoff; doubled each round, with jitter. */
+  /** First backoff between rounds; doubled each round, with jitter, up to maxDelayMs. */
   baseDelayMs?: number;
-}
-
-interface Pending {
-  eventId: string;
-  entry: PublishEntry;
-  records: OutboxEntry[];
-  size: number;
-  lastError?: { errorCode: string; errorMessage: string };
-}
-
-interface Undelivered {
-  pending: Pending;
-  attempts: number;
-  error: { errorCode: string; errorMessage: string };
+  maxDelayMs?: number;
+  /** What this process already published: a retried record of such an event is settled without a send. */
+  published?: RecentlyPublished;
 }
 
 /**
- * Publishes outbox events: PutEvents in requests of at most 10 entries and 256 KB, resending only
- * the entries EventBridge refused, a few rounds with backoff. An entry leaves the pending set the
- * moment it is accepted, so no event is sent twice by one invocation; two records carrying the same
- * eventId are sent once.
- * What is still refused after the last round goes to the dead-letter queue, which outlives the
- * stream's 24 hours; only what that queue does not take is left for the stream to retry. Without a
- * dead-letter queue every refused entry is left to the stream.
+ * Publishes outbox events in stream order: PutEvents requests of at most 10 entries and 256 KB,
+ * holding at most one event per user, so an event refused for a retryable reason never has a later
+ * event of its user accepted beside it. At the first such refusal the round stops; the next round
+ * (after a backoff) starts again from it, skipping what was already accepted. After the last round
+ * the report names the first unsettled record: the stream retries from there, in order, for as long
+ * as the mapping allows (an EventBridge outage waits in the stream instead of the dead-letter queue).
+ * Only an entry the bus rejects for itself goes to the dead-letter queue, at once; one the queue
+ * does not take (or every such entry, without a queue) is left to the stream like a refused one.
  */
 export const relayOutboxEvents =
   ({ eventPublisher, deadLetterQueue }: Pick<Services, "eventPublisher" | "deadLetterQueue">, options: RelayOptions = {}) =>
   async (entries: readonly OutboxEntry[]): Promise<RelayReport> => {
-    const maxAttempts = options.maxAttempts ?? 4;
-    const baseDelayMs = options.baseDelayMs ?? 100;
-    const report: RelayReport = { published: [], deadLettered: [], failed: [] };
-
-    let pending = [...groupByEventId(entries).values()];
-    const undelivered: Undelivered[] = pending
-      .filter((p) => p.size >= PUBLISH_LIMITS.maxBytes)
-      .map((p) => ({ pending: p, attempts: 0, error: { errorCode: "EntryTooLarge", errorMessage: `Entry is ${p.size} bytes` } }));
-    pending = pending.filter((p) => p.size < PUBLISH_LIMITS.maxBytes);
-
-    for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
-      if (attempt > 1) await sleep(backoff(baseDelayMs, attempt - 1));
-      const refused: Pending[] = [];
-      for (const chunk of chunks(pending)) {
-        const outcomes = await publishChunk(eventPublisher.publish.bind(eventPublisher), chunk);
-        chunk.forEach((p, index) => {
-          const outcome = outcomes[index] as PublishOutcome;
-          if (outcome.ok) {
-            for (const record of p.records) {
-              report.published.push({ ...describe(record), attempts: attempt, busEventId: outcome.busEventId });
-            }
-          } else {
-            refused.push({ ...p, lastError: { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage } });
-          }
-        });
-      }
-      pending = refused;
+    const maxAttempts = options.maxAttempts ?? 5;
+    const report: RelayReport = { published: [], deadLettered: [], failed: [], notSent: 0 };
+    const events = pendingEvents(entries);
+    for (const p of events) {
+      const busEventId = options.published?.get(p.eventId);
+      if (busEventId === undefined) continue;
+      p.state = "settled";
+      for (const record of p.records) report.published.push({ ...describe(record), attempts: 0, busEventId });
     }
-    for (const p of pending) {
-      undelivered.push({ pending: p, attempts: maxAttempts, error: p.lastError ?? { errorCode: "Unknown", errorMessage: "" } });
+    const unsettled = () => events.filter((p) => p.state !== "settled");
+
+    for (let attempt = 1; attempt <= maxAttempts && unsettled().length > 0; attempt++) {
+      if (attempt > 1) await sleep(backoff(options, attempt - 1));
+      const stop = await publishRound(events, attempt, report, eventPublisher.publish.bind(eventPublisher), deadLetterQueue, options.published);
+      if (stop === "dead-letter queue failed") break;
     }
-    await settleUndelivered(report, undelivered, deadLetterQueue);
+
+    const left = unsettled();
+    for (const p of left.filter((e) => e.error)) {
+      for (const record of p.records) report.failed.push({ ...describe(record), attempts: p.attempts, ...errorOf(p) });
+    }
+    report.notSent = left.length;
+    report.retryFrom = left.flatMap((p) => p.records).sort((a, b) => a.position - b.position)[0]?.recordId;
     return report;
   };
 
-/** Dead-letters what the bus refused; what the queue does not take (or every entry, without one) fails. */
-async function settleUndelivered(report: RelayReport, undelivered: Undelivered[], queue: DeadLetterQueue | undefined) {
-  if (undelivered.length === 0) return;
-  const notStored = await deadLetter(undelivered, queue);
-  for (const { pending, attempts, error } of undelivered) {
-    const queueError = notStored.get(pending.eventId);
-    const target = queueError === undefined ? report.deadLettered : report.failed;
-    const errorMessage = queueError ? `${error.errorMessage}; dead-letter queue: ${queueError}` : error.errorMessage;
-    for (const record of pending.records) target.push({ ...describe(record), attempts, errorCode: error.errorCode, errorMessage });
+/** One pass from the first unsettled event; stops at the first event that stays unsettled. */
+async function publishRound(
+  events: Pending[],
+  attempt: number,
+  report: RelayReport,
+  publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>,
+  queue: DeadLetterQueue | undefined,
+  published: RecentlyPublished | undefined,
+): Promise<"done" | "refused" | "dead-letter queue failed"> {
+  for (let chunk = nextChunk(events); chunk.length > 0; chunk = nextChunk(events)) {
+    const outcomes = await publishChunk(publish, chunk);
+    const rejected: Pending[] = [];
+    chunk.forEach((p, index) => {
+      const outcome = outcomes[index] as PublishOutcome;
+      p.attempts = attempt;
+      if (outcome.ok) {
+        p.state = "settled";
+        published?.add(p.eventId, outcome.busEventId);
+        for (const record of p.records) report.published.push({ ...describe(record), attempts: attempt, busEventId: outcome.busEventId });
+        return;
+      }
+      p.error = { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage };
+      if (outcome.retryable) p.state = "refused";
+      else rejected.push(p);
+    });
+    const notStored = await deadLetter(rejected, queue);
+    for (const p of rejected) {
+      const queueError = notStored.get(p.eventId);
+      if (queueError !== undefined) {
+        p.state = "refused";
+        p.error = { errorCode: p.error?.errorCode ?? "Rejected", errorMessage: `${p.error?.errorMessage ?? ""}; dead-letter queue: ${queueError || "none configured"}` };
+        continue;
+      }
+      p.state = "settled";
+      for (const record of p.records) report.deadLettered.push({ ...describe(record), attempts: attempt, ...errorOf(p) });
+    }
+    if (rejected.some((p) => p.state === "refused")) return "dead-letter queue failed";
+    if (chunk.some((p) => p.state === "refused")) return "refused";
   }
+  return "done";
 }
 
 /** The eventIds the queue did not store, with why ("" when there is no queue). */
-async function deadLetter(undelivered: Undelivered[], queue: DeadLetterQueue | undefined): Promise<Map<string, string>> {
-  if (!queue) return new Map(undelivered.map((u) => [u.pending.eventId, ""]));
+async function deadLetter(rejected: Pending[], queue: DeadLetterQueue | undefined): Promise<Map<string, string>> {
+  if (rejected.length === 0) return new Map();
+  if (!queue) return new Map(rejected.map((p) => [p.eventId, ""]));
   try {
-    const { failed } = await queue.send(undelivered.map(deadLetterOf));
+    const { failed } = await queue.send(rejected.map((p) => deadLetterOf(p, errorOf(p))));
     return new Map(failed.map((f) => [f.eventId, f.reason]));
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
-    return new Map(undelivered.map((u) => [u.pending.eventId, `${name}: ${message}`]));
+    return new Map(rejected.map((p) => [p.eventId, `${name}: ${message}`]));
   }
 }
 
-function deadLetterOf({ pending, error }: Undelivered): DeadLetter {
-  const { eventId, detailType, detail, occurredAt } = pending.records[0] as OutboxEntry;
-  return { eventId, detailType, detail, occurredAt, error: { code: error.errorCode, message: error.errorMessage } };
-}
-
-function groupByEventId(entries: readonly OutboxEntry[]): Map<string, Pending> {
-  const byEventId = new Map<string, Pending>();
-  for (const record of entries) {
-    const existing = byEventId.get(record.eventId);
-    if (existing) {
-      existing.records.push(record);
-      continue;
-    }
-    const entry: PublishEntry = {
-      source: EVENT_SOURCE,
-      detailType: record.detailType,
-      detail: record.detail,
-      time: new Date(record.occurredAt),
-    };
-    byEventId.set(record.eventId, { eventId: record.eventId, entry, records: [record], size: publishEntrySize(entry) });
-  }
-  return byEventId;
-}
-
-/** Consecutive runs of at most 10 entries whose sizes add up to under 256 KB. */
-function* chunks(pending: readonly Pending[]): Generator<Pending[]> {
-  let chunk: Pending[] = [];
-  let bytes = 0;
-  for (const p of pending) {
-    if (chunk.length === PUBLISH_LIMITS.maxEntries || bytes + p.size >= PUBLISH_LIMITS.maxBytes) {
-      yield chunk;
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(p);
-    bytes += p.size;
-  }
-  if (chunk.length > 0) yield chunk;
-}
-
-/** A request that fails as a whole (throttled past the SDK's retries, bus down) refuses every entry. */
-async function publishChunk(
-  publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>,
-  chunk: Pending[],
-): Promise<PublishOutcome[]> {
+/** A request that fails as a whole (throttled past the SDK's retries, bus down, network) is retryable for all its entries. */
+async function publishChunk(publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>, chunk: Pending[]): Promise<PublishOutcome[]> {
   try {
     return await publish(chunk.map((p) => p.entry));
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
-    return chunk.map(() => ({ ok: false, errorCode: name, errorMessage: message }));
+    return chunk.map(() => ({ ok: false, errorCode: name, errorMessage: message, retryable: true }));
   }
 }
 
-function describe({ recordId, eventId, detailType, correlationId }: OutboxEntry): Omit<RelayedEvent, "attempts"> {
-  return { recordId, eventId, detailType, ...(correlationId ? { correlationId } : {}) };
-}
+const errorOf = (p: Pending) => p.error ?? { errorCode: "Unknown", errorMessage: "" };
 
-const backoff = (baseMs: number, round: number) => baseMs * 2 ** (round - 1) * (0.5 + Math.random() / 2);
+const backoff = ({ baseDelayMs = 250, maxDelayMs = 4000 }: RelayOptions, round: number) =>
+  Math.min(maxDelayMs, baseDelayMs * 2 ** (round - 1)) * (0.5 + Math.random() / 2);

@@ -1,75 +1,49 @@
 import { PutCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { systemActor } from "../../src/domain/activity.js";
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Context, DynamoDBStreamEvent } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
-import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
-import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
-import type { ServiceOverrides } from "../../src/composition/services.js";
 import { eventContext } from "../../src/usecases/eventContext.js";
 import { createEvent, EVENT_TYPES, type DomainEvent, type EventType } from "../../src/domain/events.js";
 import { handler } from "../../src/handlers/events/outboxRelay.js";
 import type { DeadLetter, DeadLetterQueue } from "../../src/ports/deadLetterQueue.js";
-import { createSqsDeadLetterQueue } from "../../src/adapters/sqs/sqsDeadLetterQueue.js";
-import { startSqsServer, type LocalSqs } from "../../local/sqs/sqsServer.js";
-import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } from "../../local/events/eventBridgeServer.js";
-import { createLocalEventBus, type LocalEventBus } from "../../local/events/eventBus.js";
-import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/dynamodb/streamPoller.js";
+import type { RetryPolicy } from "../../local/dynamodb/batchDelivery.js";
+import type { PutEventsEntry } from "../../local/events/eventBridgeServer.js";
+import type { LocalSqs } from "../../local/sqs/sqsServer.js";
+import type { ServiceOverrides } from "../../src/composition/services.js";
 import { assertValidEvent } from "../support/eventSchemas.js";
-import { createTestServices, type TestServices } from "../support/testServices.js";
+import type { TestServices } from "../support/testServices.js";
+import {
+  eventIdsOnBus,
+  relayRetriesFast,
+  sequencesByUser,
+  sqsDeadLetterQueue,
+  startRelayPipeline,
+  userEvents,
+  writeOutbox,
+  type Refusals,
+  type RelayPipeline,
+} from "../support/relayPipeline.js";
 
 const context = { functionName: "outboxRelay", awsRequestId: "local", getRemainingTimeInMillis: () => 30_000 } as Context;
 
-interface Pipeline {
-  services: TestServices;
-  server: EventBridgeServer;
-  bus: LocalEventBus;
-  poller: StreamPoller;
-  failures: StreamFailure[];
-  /** Sequence numbers of every record handed to the relay, once per delivery. */
-  delivered: string[];
-}
-
-let running: Pipeline | undefined;
+let running: RelayPipeline | undefined;
 let sqs: LocalSqs | undefined;
+let restoreRetries: () => void;
 
+beforeAll(() => {
+  restoreRetries = relayRetriesFast();
+});
+afterAll(() => restoreRetries());
 afterEach(async () => {
   await sqs?.stop();
   sqs = undefined;
-  await running?.poller.stop();
-  await running?.server.stop();
-  await running?.bus.stop();
+  await running?.stop();
   running = undefined;
 });
 
-/** DynamoDB Local's stream -> the real relay handler -> the local PutEvents endpoint -> the local bus. */
-async function startPipeline(
-  refuse: { failureRate?: number; reject?: (entry: PutEventsEntry) => boolean },
-  maxRetryAttempts = 2,
-  overrides: ServiceOverrides = {},
-): Promise<Pipeline> {
-  const bus = createLocalEventBus({ baseDelayMs: 5 });
-  const server = await startEventBridgeServer({ onEvent: (entry) => bus.put(entry), ...refuse });
-  const services = await createTestServices(overrides, { eventBridgeEndpoint: server.endpoint, eventBusName: "test-user-service" });
-  const failures: StreamFailure[] = [];
-  const delivered: string[] = [];
-  const poller = createStreamPoller({
-    endpoint: services.config.dynamoEndpoint ?? "",
-    tableName: services.config.tableName,
-    startingPosition: "TRIM_HORIZON",
-    pollIntervalMs: 50,
-    retryDelayMs: 20,
-    maxRetryAttempts,
-    handler: async (event) => {
-      delivered.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ""));
-      return (await handler(event, context)) as DynamoDBBatchResponse;
-    },
-    onFailure: (failure) => {
-      failures.push(failure);
-    },
-  });
-  await poller.start();
-  running = { services, server, bus, poller, failures, delivered };
+async function startPipeline(refusals: Refusals, policy: RetryPolicy = { maxRetryAttempts: 2 }, overrides: ServiceOverrides = {}, start = true) {
+  running = await startRelayPipeline(refusals, policy, overrides, { start });
   return running;
 }
 
@@ -96,23 +70,10 @@ function sampleEvent(services: TestServices, type: EventType, i: number): Domain
 const sampleEvents = (services: TestServices, count: number) =>
   Array.from({ length: count }, (_, i) => sampleEvent(services, EVENT_TYPES[i % EVENT_TYPES.length] as EventType, i));
 
-/** Writes the events, two per transaction beside a profile item, as the use cases do. */
-async function writeEvents(services: TestServices, countOrEvents: number | DomainEvent[]): Promise<DomainEvent[]> {
-  const events = typeof countOrEvents === "number" ? sampleEvents(services, countOrEvents) : countOrEvents;
-  for (let i = 0; i < events.length; i += 2) {
-    const pair = events.slice(i, i + 2);
-    await transactWrite(services.db, [
-      { name: "profile", item: { Put: { TableName: services.config.tableName, Item: { ...keys.profile(`user-${i}`), version: 1 } } } },
-      ...pair.map((event) => putOutboxEvent(services.config.tableName, event)),
-    ]);
-  }
-  return events;
-}
+const writeEvents = async (services: TestServices, countOrEvents: number | DomainEvent[]) =>
+  writeOutbox(services, typeof countOrEvents === "number" ? sampleEvents(services, countOrEvents) : countOrEvents);
 
-/**
- * The relay's dead-letter queue at the port boundary: there is no local SQS engine to run the SQS
- * adapter against, so what the relay hands the port is what these tests check.
- */
+/** The relay's dead-letter queue at the port boundary, for a queue that refuses what `refuse` says. */
 function memoryDeadLetterQueue(refuse: (entry: DeadLetter) => boolean = () => false) {
   const sends: DeadLetter[][] = [];
   const stored: DeadLetter[] = [];
@@ -126,105 +87,91 @@ function memoryDeadLetterQueue(refuse: (entry: DeadLetter) => boolean = () => fa
   return { queue, sends, stored };
 }
 
-/**
- * The relay's real SQS adapter on a local SQS server (SendMessageBatch over the wire, as in AWS, and
- * recorded for the IAM evidence test); `stored` keeps what the queue took.
- */
-async function sqsDeadLetterQueue() {
-  sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-user-service-dlq" }] });
-  const real = createSqsDeadLetterQueue({
-    region: "us-east-1",
-    eventBusName: "test-user-service",
-    sqsEndpoint: sqs.endpoint,
-    queueUrl: sqs.queueUrl("test-user-service-dlq"),
-  });
-  const stored: DeadLetter[] = [];
-  const queue: DeadLetterQueue = {
-    async send(entries) {
-      const answer = await real.send(entries);
-      const failed = new Set(answer.failed.map((f) => f.eventId));
-      stored.push(...entries.filter((e) => !failed.has(e.eventId)));
-      return answer;
-    },
-  };
-  return { queue, stored };
-}
-
-const eventIdsOnBus = (bus: LocalEventBus) => bus.events().map((e) => e.detail.eventId as string);
+const eventIdOf = (entry: PutEventsEntry) => (JSON.parse(entry.Detail ?? "{}") as { eventId?: string }).eventId ?? "";
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300)); // a repeat would have arrived by now
 
 describe("outbox relay through DynamoDB Local's stream", () => {
-  it("delivers every event exactly once while EventBridge refuses ~30% of entries", async () => {
+  it("delivers every event exactly once, in per-user order, while EventBridge refuses ~30% of entries: through the relay's rounds and the stream's retries", async () => {
     const refusals = new Map<string, number>();
-    // Refused at random, but never more often than the relay resends within one invocation.
     const reject = (entry: PutEventsEntry) => {
-      const id = (JSON.parse(entry.Detail ?? "{}") as { eventId: string }).eventId;
-      const count = refusals.get(id) ?? 0;
-      if (count >= 3 || Math.random() >= 0.3) return false;
-      refusals.set(id, count + 1);
+      if (Math.random() >= 0.3) return false;
+      refusals.set(eventIdOf(entry), (refusals.get(eventIdOf(entry)) ?? 0) + 1);
       return true;
     };
-    const { services, server, bus, failures } = await startPipeline({ reject });
-    const events = await writeEvents(services, 45);
+    // Written before the stream is read: one batch of 40 events, more than five rounds can get through.
+    const { services, server, bus, poller, failures } = await startPipeline({ reject }, { maxRetryAttempts: -1 }, {}, false);
+    const events = await writeOutbox(services, userEvents(services, 5, 8));
+    await poller.start();
 
-    await vi.waitFor(() => expect(bus.events().length).toBeGreaterThanOrEqual(45), { timeout: 20_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // anything late would be a duplicate
-
+    await vi.waitFor(() => expect(new Set(eventIdsOnBus(bus)).size).toBe(40), { timeout: 30_000, interval: 50 });
+    await settle();
     expect(eventIdsOnBus(bus).sort()).toEqual(events.map((e) => e.detail.eventId).sort());
+    for (const [user, sequences] of sequencesByUser(bus)) expect(sequences, user).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Both paths ran: entries refused and resent, and the stream handing the batch over again.
     expect(refusals.size).toBeGreaterThan(0);
-    expect(server.calls().some((c) => c.failedEntryCount > 0)).toBe(true);
+    expect(poller.stats().reportedFailures).toBeGreaterThan(0);
+    expect(poller.stats().retries).toBeGreaterThan(0);
     expect(Math.max(...server.calls().map((c) => c.entries.length))).toBeLessThanOrEqual(10);
     expect(server.calls().every((c) => c.entries.every((e) => e.EventBusName === "test-user-service"))).toBe(true);
     expect(failures).toEqual([]);
+  });
+
+  it("publishes every event type as written, each valid against its schema", async () => {
+    const { services, bus } = await startPipeline({});
+    const events = await writeEvents(services, EVENT_TYPES.length);
+    await vi.waitFor(() => expect(bus.events()).toHaveLength(events.length), { timeout: 20_000, interval: 50 });
     for (const event of bus.events()) {
       expect(event.source).toBe("user-service");
       assertValidEvent(event["detail-type"], event.detail);
+      expect(event.detail).toEqual(events.find((e) => e.detail.eventId === event.detail.eventId)?.detail);
     }
-    const created = bus.events().find((e) => e["detail-type"] === "user.created");
-    const original = events.find((e) => e.detail.eventId === created?.detail.eventId);
-    expect(created?.detail).toEqual(original?.detail);
   });
 
-  it("loses nothing when refusals outlast the relay's resends: the stream record is retried", async () => {
-    const { services, bus, delivered, failures } = await startPipeline({ failureRate: 0.5 }, 6);
-    const events = await writeEvents(services, 20);
+  it("retries the stream from an event refused longer than the relay's rounds: later records come again, their events are not sent twice", async () => {
+    let poisonId = "none yet";
+    let refused = 0;
+    // Refused 7 times: more than one invocation's 5 rounds, so only a stream retry gets it through.
+    const reject = (entry: PutEventsEntry) => eventIdOf(entry) === poisonId && refused++ < 7;
+    const { services, bus, delivered, poller, failures } = await startPipeline({ reject }, { maxRetryAttempts: 6 }, {}, false);
+    const events = userEvents(services, 6, 1);
+    poisonId = events[1]?.detail.eventId ?? "";
+    await writeOutbox(services, events);
+    await poller.start();
 
-    await vi.waitFor(() => expect(new Set(eventIdsOnBus(bus)).size).toBe(20), { timeout: 25_000, interval: 50 });
-    expect([...new Set(eventIdsOnBus(bus))].sort()).toEqual(events.map((e) => e.detail.eventId).sort());
-    // At least once: an event arrives twice only if Lambda-style retry re-delivered its record.
-    const counts = new Map<string, number>();
-    for (const id of eventIdsOnBus(bus)) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const redelivered = delivered.length - new Set(delivered).size;
-    const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
-    expect(duplicates).toBeLessThanOrEqual(redelivered);
+    await vi.waitFor(() => expect(new Set(eventIdsOnBus(bus)).size).toBe(6), { timeout: 20_000, interval: 50 });
+    await settle();
+    expect(poller.stats().retries).toBeGreaterThan(0);
+    expect(poller.stats().reportedFailures).toBe(poller.stats().retries);
+    // The records after the refused one were handed over again, yet every event reached the bus once.
+    expect(delivered.length).toBeGreaterThan(new Set(delivered).size);
+    expect(eventIdsOnBus(bus).sort()).toEqual(events.map((e) => e.detail.eventId).sort());
     expect(failures).toEqual([]);
   });
 
-  it("without a dead-letter queue, reports an entry that always fails as a batch item failure, then to the on-failure destination", async () => {
+  it("without a dead-letter queue, gives the rest of the batch to the on-failure destination when a refusal outlasts the mapping's retries", async () => {
     let poisonId = "none yet";
-    const { services, bus, failures } = await startPipeline({ reject: (entry) => entry.Detail?.includes(poisonId) === true });
-    const events = sampleEvents(services, 6);
+    const { services, bus, poller, failures } = await startPipeline({ reject: (entry) => eventIdOf(entry) === poisonId }, { maxRetryAttempts: 2 }, {}, false);
+    const events = userEvents(services, 6, 1);
     poisonId = events[2]?.detail.eventId ?? "";
-    await writeEvents(services, events);
-    const others = events.filter((e) => e.detail.eventId !== poisonId).map((e) => e.detail.eventId);
+    await writeOutbox(services, events);
+    await poller.start();
 
     await vi.waitFor(() => expect(failures).toHaveLength(1), { timeout: 20_000, interval: 50 });
-    const [failure] = failures as [StreamFailure];
-    expect(failure.records).toHaveLength(1);
-    expect(failure.records[0]?.dynamodb?.NewImage?.eventId?.S).toBe(poisonId);
-    expect(failure.attempts).toBe(3);
-    // Records after the poisoned one are handed over again once it is given up on.
-    await vi.waitFor(() => expect(new Set(eventIdsOnBus(bus))).toEqual(new Set(others)), { timeout: 10_000, interval: 50 });
-    expect(eventIdsOnBus(bus)).not.toContain(poisonId);
+    const [failure] = failures;
+    // Lambda discards from the reported record to the end of the batch, not only the record.
+    expect(failure?.records.find((r) => r.dynamodb?.NewImage?.eventId)?.dynamodb?.NewImage?.eventId?.S).toBe(poisonId);
+    expect(failure?.attempts).toBe(3);
+    expect(poller.stats()).toMatchObject({ retries: 2, reportedFailures: 3 });
+    // The other users' events went out beside it: one event of each user per request.
+    await vi.waitFor(() => expect(new Set(eventIdsOnBus(bus))).toEqual(new Set(events.filter((e) => e.detail.eventId !== poisonId).map((e) => e.detail.eventId))), { timeout: 10_000, interval: 50 });
   });
 
-  it("sends an entry that always fails to the dead-letter queue and does not report its record", async () => {
+  it("sends an entry EventBridge rejects for itself to the dead-letter queue at once and does not report its record", async () => {
     let poisonId = "none yet";
     const dlq = await sqsDeadLetterQueue();
-    const { services, bus, delivered, failures } = await startPipeline(
-      { reject: (entry) => entry.Detail?.includes(poisonId) === true },
-      2,
-      { deadLetterQueue: dlq.queue },
-    );
+    sqs = dlq.sqs;
+    const refuse = (entry: PutEventsEntry) => (eventIdOf(entry) === poisonId ? "InvalidArgument" : undefined);
+    const { services, bus, delivered, poller, failures } = await startPipeline({ refuse }, { maxRetryAttempts: 2 }, { deadLetterQueue: dlq.queue });
     const events = sampleEvents(services, 6);
     const poison = events[2] as DomainEvent;
     poisonId = poison.detail.eventId;
@@ -232,14 +179,15 @@ describe("outbox relay through DynamoDB Local's stream", () => {
 
     await vi.waitFor(() => expect(dlq.stored).toHaveLength(1), { timeout: 20_000, interval: 50 });
     await vi.waitFor(() => expect(bus.events()).toHaveLength(5), { timeout: 10_000, interval: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a reported record would be redelivered by now
+    await settle();
     expect(dlq.stored[0]).toEqual({
       eventId: poisonId,
       detailType: poison.detailType,
       detail: JSON.stringify(poison.detail),
       occurredAt: poison.detail.occurredAt,
-      error: { code: "InternalFailure", message: expect.any(String) },
+      error: { code: "InvalidArgument", message: expect.any(String) },
     });
+    expect(poller.stats()).toMatchObject({ retries: 0, reportedFailures: 0 });
     expect(delivered.length).toBe(new Set(delivered).size);
     expect(failures).toEqual([]);
     expect(eventIdsOnBus(bus)).not.toContain(poisonId);
@@ -248,15 +196,17 @@ describe("outbox relay through DynamoDB Local's stream", () => {
   it("reports the record when the dead-letter queue refuses it too, so the stream retries it", async () => {
     let poisonId = "none yet";
     const dlq = memoryDeadLetterQueue(() => true);
-    const { services, failures } = await startPipeline({ reject: (entry) => entry.Detail?.includes(poisonId) === true }, 2, { deadLetterQueue: dlq.queue });
+    const refuse = (entry: PutEventsEntry) => (eventIdOf(entry) === poisonId ? "MalformedDetail" : undefined);
+    const { services, poller, failures } = await startPipeline({ refuse }, { maxRetryAttempts: 2 }, { deadLetterQueue: dlq.queue });
     const events = sampleEvents(services, 2);
     poisonId = events[1]?.detail.eventId ?? "";
     await writeEvents(services, events);
 
     await vi.waitFor(() => expect(failures).toHaveLength(1), { timeout: 20_000, interval: 50 });
-    expect(failures[0]?.records.map((r) => r.dynamodb?.NewImage?.eventId?.S)).toEqual([poisonId]);
+    expect(failures[0]?.records.map((r) => r.dynamodb?.NewImage?.eventId?.S).filter(Boolean)).toEqual([poisonId]);
     expect(dlq.sends).toHaveLength(3);
     expect(dlq.stored).toEqual([]);
+    expect(poller.stats()).toMatchObject({ retries: 2, reportedFailures: 3 });
   });
 
   it("publishes nothing for non-outbox records, outbox updates or TTL deletions", async () => {
@@ -282,6 +232,15 @@ describe("outbox relay through DynamoDB Local's stream", () => {
     });
     const event: DynamoDBStreamEvent = {
       Records: [record("MODIFY", "OUTBOX#a", "1"), record("REMOVE", "OUTBOX#b", "2"), record("INSERT", "USER#c", "3")],
+    };
+    expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
+    expect(server.calls()).toEqual([]);
+  });
+
+  it("does not hold the stream for an unreadable outbox record: it is logged, not reported", async () => {
+    const { server } = await startPipeline({});
+    const event: DynamoDBStreamEvent = {
+      Records: [{ eventName: "INSERT", dynamodb: { SequenceNumber: "7", NewImage: { PK: { S: "OUTBOX#broken" }, SK: { S: "EVENT" } } } }],
     };
     expect(await handler(event, context)).toEqual({ batchItemFailures: [] });
     expect(server.calls()).toEqual([]);

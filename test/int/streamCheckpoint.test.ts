@@ -3,7 +3,7 @@ import { systemActor } from "../../src/domain/activity.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context, DynamoDBBatchResponse } from "aws-lambda";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
@@ -14,6 +14,7 @@ import { startEventBridgeServer, type EventBridgeServer, type PutEventsEntry } f
 import { createLocalEventBus, type LocalEventBus } from "../../local/events/eventBus.js";
 import { fileStreamCheckpoint } from "../../local/dynamodb/streamCheckpoint.js";
 import { createStreamPoller, type StreamFailure, type StreamPoller } from "../../local/dynamodb/streamPoller.js";
+import { relayRetriesFast } from "../support/relayPipeline.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 
 const context = { functionName: "outboxRelay", awsRequestId: "local", getRemainingTimeInMillis: () => 30_000 } as Context;
@@ -27,6 +28,12 @@ let reject: (entry: PutEventsEntry) => boolean = () => false;
 /** Sequence numbers handed to the relay, once per delivery, across every poller of a test. */
 let delivered: string[];
 let failures: StreamFailure[];
+
+let restoreRetries: () => void;
+beforeAll(() => {
+  restoreRetries = relayRetriesFast();
+});
+afterAll(() => restoreRetries());
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "stream-checkpoint-"));
@@ -136,7 +143,9 @@ describe("the local relay keeps its stream position between runs", () => {
     await startPoller();
     const [healthy, poison] = await writeEvents(2);
     await vi.waitFor(() => expect(failures).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    expect(failures[0]?.records.map((r) => r.dynamodb?.NewImage?.eventId?.S)).toEqual([poison]);
+    expect(failures[0]?.records.map((r) => r.dynamodb?.NewImage?.eventId?.S).filter(Boolean)).toEqual([poison]);
+    expect(failures[0]?.attempts).toBe(2); // the first delivery and the one retry the mapping allows
+    expect(poller?.stats()).toMatchObject({ retries: 1, reportedFailures: 2 });
     expect(eventIdsOnBus()).toEqual([healthy]);
     await stopPoller();
 

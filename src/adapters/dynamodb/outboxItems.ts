@@ -4,8 +4,13 @@ import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
 
-/** Outbox items outlive any relay retry window, then expire by TTL. */
-export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * How long an outbox item stays after its event, then expires by TTL. It must outlive the stream's
+ * retry window (the relay mapping's maximum record age, 23 hours) plus the 14 days the relay-failures
+ * queue keeps its pointers: a record given up on names its outbox items by sequence number, and the
+ * runbook republishes them from the table. 15 days covers both (test/infra/relayMapping.test.ts).
+ */
+export const OUTBOX_RETENTION_SECONDS = 15 * 24 * 60 * 60;
 
 /** The stored shape the relay reads from the stream. */
 export interface OutboxRecord {

@@ -3,11 +3,34 @@
 import * as eventBridge from "@aws-sdk/client-eventbridge";
 import type { AppConfig } from "../../ports/config.js";
 import { traced } from "../../observability.js";
-import type { EventPublisher, PublishEntry, PublishOutcome } from "../../ports/eventPublisher.js";
+import { PUBLISH_LIMITS, publishEntrySize, type EventPublisher, type PublishEntry, type PublishOutcome } from "../../ports/eventPublisher.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
 
-/** PutEvents against the service's bus; `eventBridgeEndpoint` points it at the local endpoint. */
+/**
+ * PutEvents' per-entry error codes that reject the entry itself (EventBridge's "non-retryable"
+ * list, and our own EntryTooLarge). Anything else (ThrottlingException, InternalFailure, a code
+ * EventBridge adds later) is taken as the service's trouble: the entry is sent again later.
+ */
+const REJECTED_FOR_ITSELF = new Set([
+  "EntryTooLarge",
+  "InvalidArgument",
+  "MalformedDetail",
+  "ValidationException",
+  "RedactionFailure",
+  "AccessDeniedException",
+  "InvalidAccountIdException",
+  "NotAuthorizedForSourceException",
+  "NotAuthorizedForDetailTypeException",
+]);
+
+export const isRetryablePutEventsError = (errorCode: string) => !REJECTED_FOR_ITSELF.has(errorCode);
+
+/**
+ * PutEvents against the service's bus; `eventBridgeEndpoint` points it at the local endpoint.
+ * An entry over 256 KB is answered EntryTooLarge here and never sent: EventBridge would refuse the
+ * whole request with a ValidationException, failing the entries beside it too.
+ */
 export function createEventBridgePublisher(
   config: Pick<AppConfig, "region" | "eventBusName" | "eventBridgeEndpoint">,
 ): EventPublisher {
@@ -18,10 +41,18 @@ export function createEventBridgePublisher(
   });
   return {
     async publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]> {
+      const outcomes: (PublishOutcome | undefined)[] = entries.map((entry) => {
+        const size = publishEntrySize(entry);
+        if (size < PUBLISH_LIMITS.maxBytes) return undefined;
+        return { ok: false, errorCode: "EntryTooLarge", errorMessage: `Entry is ${size} bytes, PutEvents takes under ${PUBLISH_LIMITS.maxBytes}`, retryable: false };
+      });
+      const toSend = entries.filter((_, index) => outcomes[index] === undefined);
+      if (toSend.length === 0) return outcomes as PublishOutcome[];
+
       const { client } = await sdk();
       const response = await client.send(
         new eventBridge.PutEventsCommand({
-          Entries: entries.map((entry) => ({
+          Entries: toSend.map((entry) => ({
             EventBusName: config.eventBusName,
             Source: entry.source,
             DetailType: entry.detailType,
@@ -30,15 +61,19 @@ export function createEventBridgePublisher(
           })),
         }),
       );
-      const results = response.Entries ?? [];
       // EventBridge answers entry by entry, in request order; a missing answer counts as a failure.
-      return entries.map((_, index): PublishOutcome => {
-        const result = results[index];
+      const results = response.Entries ?? [];
+      let sent = 0;
+      return outcomes.map((outcome): PublishOutcome => {
+        if (outcome) return outcome;
+        const result = results[sent++];
         if (result?.EventId && !result.ErrorCode) return { ok: true, busEventId: result.EventId };
+        const errorCode = result?.ErrorCode ?? "MissingResult";
         return {
           ok: false,
-          errorCode: result?.ErrorCode ?? "MissingResult",
+          errorCode,
           errorMessage: result?.ErrorMessage ?? "PutEvents returned no result for this entry",
+          retryable: isRetryablePutEventsError(errorCode),
         };
       });
     },

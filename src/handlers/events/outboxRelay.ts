@@ -6,24 +6,38 @@ import { deadLetterQueue } from "../../composition/factories/deadLetterQueue.js"
 import { eventPublisher } from "../../composition/factories/eventPublisher.js";
 import { logger, metrics } from "../../observability.js";
 import { lambdaEntry } from "../lambdaEntry.js";
-import { relayOutboxEvents } from "../../usecases/relayOutboxEvents.js";
+import { recentlyPublished, relayOutboxEvents, type RelayOptions } from "../../usecases/relayOutboxEvents.js";
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
 const servicesOf = composeFrom({ eventPublisher, deadLetterQueue });
 
+/** Kept across invocations of this instance: a stream retry does not send an accepted event again. */
+const published = recentlyPublished();
+
+/**
+ * The relay's pause between its own rounds of PutEvents. RELAY_RETRY_BASE_MS shortens it for the
+ * local stack and the tests; in AWS the defaults hold (about 4 s over 5 rounds per invocation).
+ */
+const retryOptions = (): RelayOptions => {
+  const baseDelayMs = Number(process.env.RELAY_RETRY_BASE_MS);
+  return Number.isFinite(baseDelayMs) && baseDelayMs >= 0 && process.env.RELAY_RETRY_BASE_MS ? { baseDelayMs, maxDelayMs: baseDelayMs * 8 } : {};
+};
+
 /**
  * The outbox relay, on the table's stream. It answers with the partial-batch response shape
  * (ReportBatchItemFailures) itself instead of Powertools' BatchProcessor: BatchProcessor hands
- * records to a handler one at a time, while PutEvents must carry up to 10 of them per request and
- * resend only refused entries, so success is known per chunk, not per record.
- * Entries refused after the relay's own resends go to the dead-letter queue and count as settled;
- * a record is reported as failed only when that queue did not take its event (or there is none).
- * Lambda restarts from the lowest failed sequence number, so later records of the batch may be
- * sent again by the next invocation: consumers deduplicate on detail.eventId.
+ * records to a handler one at a time, while PutEvents must carry up to 10 of them per request.
+ * While EventBridge throttles or fails, the relay reports the first record it could not settle and
+ * Lambda hands that record and every later one over again, in order, until the mapping's maximum
+ * record age: an outage waits in the stream. Records before it are not retried; events after it that
+ * were accepted are remembered by this instance and not sent again (a new instance would send them
+ * again: consumers deduplicate on detail.eventId).
+ * An unreadable outbox record is logged and counted, not reported: retrying cannot make it readable,
+ * and reporting it would hold every later event of the shard for the whole retry window.
  */
 const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const { entries, unreadable } = outboxEntriesOf(event.Records);
-  const report = await relayOutboxEvents(servicesOf())(entries);
+  const report = await relayOutboxEvents(servicesOf(), { ...retryOptions(), published })(entries);
 
   for (const e of report.published) {
     logger.info("Event published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, attempts: e.attempts });
@@ -32,15 +46,17 @@ const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse>
     logger.error("Event dead-lettered", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage });
   }
   for (const e of report.failed) {
-    logger.error("Event not published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage });
+    logger.warn("Event not published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, errorCode: e.errorCode, errorMessage: e.errorMessage, attempts: e.attempts });
   }
   for (const u of unreadable) logger.error("Unreadable outbox record", { sequenceNumber: u.recordId, reason: u.reason });
+  if (report.retryFrom) logger.warn("Stream retries from a record", { sequenceNumber: report.retryFrom, eventsLeft: report.notSent });
   metrics.addMetric("OutboxEventsPublished", MetricUnit.Count, report.published.length);
   metrics.addMetric("OutboxEventsDeadLettered", MetricUnit.Count, report.deadLettered.length);
-  metrics.addMetric("OutboxEventsFailed", MetricUnit.Count, report.failed.length + unreadable.length);
+  metrics.addMetric("OutboxEventsRetried", MetricUnit.Count, report.notSent);
+  metrics.addMetric("OutboxRecordsUnreadable", MetricUnit.Count, unreadable.length);
 
-  const failedIds = new Set([...report.failed.map((e) => e.recordId), ...unreadable.map((u) => u.recordId)]);
-  return { batchItemFailures: [...failedIds].map((itemIdentifier) => ({ itemIdentifier })) };
+  // Lambda checkpoints before the lowest reported sequence number: one identifier is enough.
+  return { batchItemFailures: report.retryFrom ? [{ itemIdentifier: report.retryFrom }] : [] };
 };
 
 /** A batch has no single correlation id: the request id names the invocation, each line its event's. */
