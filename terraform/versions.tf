@@ -7,6 +7,11 @@ terraform {
       source  = "hashicorp/aws"
       version = "~> 5.83"
     }
+    # The sign-in canary's zip (terraform/canary.tf, data.archive_file).
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.4"
+    }
   }
 
   # Partial configuration: `terraform init -backend-config=backend.hcl` (see docs/deployment.md).

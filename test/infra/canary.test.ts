@@ -34,6 +34,8 @@ describe("the synthetic sign-in canary (SPEC 14.5)", () => {
     expect(archive.source).toEqual([{ content: "${file(local.canary_script)}", filename: "nodejs/node_modules/signinCanary.js" }]);
     expect(archive.output_path).toContain("filesha256(local.canary_script)");
     expect(canary().zip_file).toBe("${data.archive_file.signin_canary.output_path}");
+    const versions = readFileSync(resolve(ROOT, "terraform/versions.tf"), "utf8");
+    expect(versions).toMatch(/archive = \{\s+source\s+= "hashicorp\/archive"/);
     const [file, exported] = (canary().handler as string).split(".");
     expect(archive.source[0]?.filename).toBe(`nodejs/node_modules/${file}.js`);
     const script = createRequire(import.meta.url)(SCRIPT) as Record<string, unknown>;
