@@ -48,10 +48,14 @@ resource "aws_cognito_user_pool" "main" {
     }
   }
 
+  # Cognito sends its own mails (sign-up codes) through our SES identity, which must be verified
+  # before this pool can be created or updated: the SES bootstrap apply (terraform/ses.tf,
+  # docs/deployment.md) comes first. Its bounces and complaints count in the configuration set.
   email_configuration {
     email_sending_account = "DEVELOPER"
     from_email_address    = var.mail_from
     source_arn            = aws_sesv2_email_identity.mail.arn
+    configuration_set     = aws_sesv2_configuration_set.mail.configuration_set_name
   }
 
   lambda_config {
@@ -102,10 +106,6 @@ resource "aws_cognito_user_group" "admins" {
   name         = "admins"
   user_pool_id = aws_cognito_user_pool.main.id
   description  = "User Service administrators"
-}
-
-resource "aws_sesv2_email_identity" "mail" {
-  email_identity = var.ses_identity
 }
 
 variable "cognito_feature_plan" {

@@ -34,28 +34,3 @@ resource "aws_s3_bucket_lifecycle_configuration" "deployments" {
     }
   }
 }
-
-# API Gateway writes access logs (serverless.yml provider.logs.restApi) through this account role.
-resource "aws_iam_role" "api_gateway_logs" {
-  count = var.manage_api_gateway_account ? 1 : 0
-  name  = "${local.name_prefix}-apigateway-logs"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "apigateway.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-}
-
-resource "aws_iam_role_policy_attachment" "api_gateway_logs" {
-  count      = var.manage_api_gateway_account ? 1 : 0
-  role       = aws_iam_role.api_gateway_logs[0].name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
-}
-
-resource "aws_api_gateway_account" "this" {
-  count               = var.manage_api_gateway_account ? 1 : 0
-  cloudwatch_role_arn = aws_iam_role.api_gateway_logs[0].arn
-}

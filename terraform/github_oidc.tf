@@ -4,20 +4,15 @@
 # wildcard): a pushed branch, a pull request or another environment's job gets no credentials.
 # Production is further gated by the `production` environment's required reviewers and its
 # deployment-branch rule in GitHub.
-resource "aws_iam_openid_connect_provider" "github" {
-  count           = var.create_github_oidc_provider ? 1 : 0
-  url             = "https://token.actions.githubusercontent.com"
-  client_id_list  = ["sts.amazonaws.com"]
-  thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1"]
-}
-
+#
+# The OIDC provider is the account's (one per account and URL): terraform/bootstrap/ creates it, or
+# reads an existing one; every stage only reads it here, so destroying a stage leaves it in place.
 data "aws_iam_openid_connect_provider" "github" {
-  count = var.create_github_oidc_provider ? 0 : 1
-  url   = "https://token.actions.githubusercontent.com"
+  url = "https://token.actions.githubusercontent.com"
 }
 
 locals {
-  github_oidc_provider_arn = var.create_github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
+  github_oidc_provider_arn = data.aws_iam_openid_connect_provider.github.arn
 }
 
 data "aws_iam_policy_document" "github_deploy_trust" {

@@ -1,17 +1,65 @@
-# Alarms with the seed's thresholds, the dashboard, and a Logs Insights query for one correlation id.
+# Who is told, and how loudly: every alarm notifies exactly one of two topics. `alarms` pages (the
+# service is failing its users now); `warnings` is read in working hours (clients misbehaving,
+# latency, capacity, retried background work). Every alarm's description links its runbook.
 resource "aws_sns_topic" "alarms" {
   name = "${local.name_prefix}-alarms"
 }
 
-resource "aws_sns_topic_subscription" "alarm_email" {
-  count     = var.alarm_email == "" ? 0 : 1
-  topic_arn = aws_sns_topic.alarms.arn
-  protocol  = "email"
-  endpoint  = var.alarm_email
+resource "aws_sns_topic" "warnings" {
+  name = "${local.name_prefix}-warnings"
 }
 
 locals {
-  alarm_actions = [aws_sns_topic.alarms.arn]
+  page_subscriptions    = concat(var.alarm_email == "" ? [] : [{ protocol = "email", endpoint = var.alarm_email }], var.page_subscriptions)
+  warning_subscriptions = concat(var.alarm_email == "" ? [] : [{ protocol = "email", endpoint = var.alarm_email }], var.warning_subscriptions)
+}
+
+resource "aws_sns_topic_subscription" "page" {
+  for_each  = { for s in local.page_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+resource "aws_sns_topic_subscription" "warning" {
+  for_each  = { for s in local.warning_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+  topic_arn = aws_sns_topic.warnings.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+# A plan-time warning (a check does not stop the apply): an alarm nobody receives is no alarm.
+# Subscriptions made outside Terraform (a paging tool's console): set alarm_subscribers_external.
+check "alarm_topics_have_subscribers" {
+  assert {
+    condition     = length(local.page_subscriptions) > 0 || var.alarm_subscribers_external
+    error_message = "Nobody is subscribed to the page topic ${aws_sns_topic.alarms.name}: set alarm_email or page_subscriptions (or alarm_subscribers_external = true if you subscribe elsewhere)."
+  }
+  assert {
+    condition     = length(local.warning_subscriptions) > 0 || var.alarm_subscribers_external
+    error_message = "Nobody is subscribed to the warning topic ${aws_sns_topic.warnings.name}: set alarm_email or warning_subscriptions (or alarm_subscribers_external = true)."
+  }
+}
+
+locals {
+  page_actions    = [aws_sns_topic.alarms.arn]
+  warning_actions = [aws_sns_topic.warnings.arn]
+  # The name alarms used before the two topics: it pages.
+  alarm_actions = local.page_actions
+  runbook       = var.runbook_base_url != "" ? var.runbook_base_url : "https://github.com/${var.github_repository}/blob/main/docs/runbooks.md"
+
+  # The service's own EMF metrics (src/observability.ts: namespace UserService, dimension service).
+  emf_namespace  = "UserService"
+  emf_dimensions = { service = local.service }
+
+  # Scheduled jobs and the EMF count of the items each run could not finish (src/handlers/jobs/).
+  scheduled_jobs = { reconcileUsers = "ReconcileFailures", purgeAccounts = "PurgeFailures" }
+  # Invoked asynchronously or by a poller: a throttled invocation is retried by Lambda or the event
+  # source mapping (and reserved concurrency caps some on purpose), so a throttle there is a warning.
+  # Every other function is called synchronously (API Gateway, Cognito triggers): a throttle is an
+  # error a user sees, and pages.
+  retried_functions = ["outboxRelay", "cognitoSync", "cognitoSelfService", "signUpRetryProcessor", "reconcileUsers", "purgeAccounts"]
+
   dead_letter_queues = {
     events       = aws_sqs_queue.events_dlq.name
     relay        = aws_sqs_queue.relay_failures.name
@@ -19,18 +67,105 @@ locals {
   }
 }
 
-# Lambda error rate > 1%, per function.
+# The API's 5xx RATE, from API Gateway's own metrics: it counts the 500s the HTTP wrapper makes of
+# every exception, and also what no function reports (a crash, a timeout, an integration error),
+# per stage (the API's name holds the stage). Below the minimum request count a minute is not
+# judged: two failures of three requests at night are not a page. Production's CodeDeploy rolls
+# back on it (outputs rollback_alarm_names).
+resource "aws_cloudwatch_metric_alarm" "api_5xx" {
+  alarm_name          = "${local.name_prefix}-api-5xx-rate"
+  alarm_description   = "More than ${var.api_5xx_rate_percent}% of API responses were 5xx (minutes with at least ${var.api_5xx_min_requests} requests). Runbook: ${local.runbook}#api-5xx-rate"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.api_5xx_rate_percent
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(requests >= ${var.api_5xx_min_requests}, 100 * errors / requests, 0)"
+    label       = "5xx rate (%)"
+    return_data = true
+  }
+  metric_query {
+    id = "errors"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "5XXError"
+      dimensions  = { ApiName = local.rest_api_name }
+      period      = 60
+      stat        = "Sum"
+    }
+  }
+  metric_query {
+    id = "requests"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "Count"
+      dimensions  = { ApiName = local.rest_api_name }
+      period      = 60
+      stat        = "Sum"
+    }
+  }
+}
+
+# 4xx: a warning, never a page (clients misbehaving, an attack WAF and throttling answer).
+resource "aws_cloudwatch_metric_alarm" "api_4xx_warning" {
+  alarm_name          = "${local.name_prefix}-api-4xx-rate"
+  alarm_description   = "WARNING: more than ${var.api_4xx_rate_percent}% of API responses were 4xx (minutes with at least ${var.api_5xx_min_requests} requests). Runbook: ${local.runbook}#waf-and-throttling-403-waf_filtered-429-throttled"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.api_4xx_rate_percent
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.warning_actions
+  tags                = { severity = "warning" }
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(requests >= ${var.api_5xx_min_requests}, 100 * errors / requests, 0)"
+    label       = "4xx rate (%)"
+    return_data = true
+  }
+  metric_query {
+    id = "errors"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "4XXError"
+      dimensions  = { ApiName = local.rest_api_name }
+      period      = 60
+      stat        = "Sum"
+    }
+  }
+  metric_query {
+    id = "requests"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "Count"
+      dimensions  = { ApiName = local.rest_api_name }
+      period      = 60
+      stat        = "Sum"
+    }
+  }
+}
+
+# Lambda Errors per function: crashes, timeouts, out of memory, and failed background work. Not
+# the API's application errors: the HTTP wrapper answers every exception with a 500 and returns
+# normally, so for the API functions Errors stays 0 on those (api_5xx above catches them). Kept for
+# what only it sees, and as each API function's own rollback alarm.
 resource "aws_cloudwatch_metric_alarm" "lambda_error_rate" {
   for_each            = local.lambda_name
   alarm_name          = "${local.name_prefix}-${each.key}-error-rate"
-  alarm_description   = "More than 1% of ${each.value} invocations failed"
+  alarm_description   = "More than 1% of ${each.value} invocations failed (a crash, timeout or out of memory; API exceptions are 500 responses, see the API 5xx rate alarm). Runbook: ${local.runbook}#lambda-errors"
   comparison_operator = "GreaterThanThreshold"
   threshold           = 1
   evaluation_periods  = 5
   datapoints_to_alarm = 3
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
 
   metric_query {
     id          = "rate"
@@ -60,11 +195,11 @@ resource "aws_cloudwatch_metric_alarm" "lambda_error_rate" {
   }
 }
 
-# Lambda p99 duration > 3 s, per function.
+# Slow, not failing: a warning.
 resource "aws_cloudwatch_metric_alarm" "lambda_p99_duration" {
   for_each            = local.lambda_name
   alarm_name          = "${local.name_prefix}-${each.key}-p99-duration"
-  alarm_description   = "p99 duration of ${each.value} above 3 seconds"
+  alarm_description   = "WARNING: p99 duration of ${each.value} above 3 seconds. Runbook: ${local.runbook}#lambda-errors"
   namespace           = "AWS/Lambda"
   metric_name         = "Duration"
   dimensions          = { FunctionName = each.value }
@@ -74,43 +209,70 @@ resource "aws_cloudwatch_metric_alarm" "lambda_p99_duration" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 3000
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.warning_actions
+  ok_actions          = local.warning_actions
 }
 
-# API Gateway 5XX > 10 per minute.
-resource "aws_cloudwatch_metric_alarm" "api_5xx" {
-  alarm_name          = "${local.name_prefix}-api-5xx"
-  alarm_description   = "More than 10 server errors per minute"
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "5XXError"
-  dimensions          = { ApiName = local.rest_api_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 10
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-}
-
-# API Gateway 4XX > 100 per minute: a warning (clients misbehaving or an attack), not a page.
-resource "aws_cloudwatch_metric_alarm" "api_4xx_warning" {
-  alarm_name          = "${local.name_prefix}-api-4xx-warning"
-  alarm_description   = "WARNING: more than 100 client errors per minute"
-  namespace           = "AWS/ApiGateway"
-  metric_name         = "4XXError"
-  dimensions          = { ApiName = local.rest_api_name }
+# Throttled invocations: concurrency exhausted (account or reserved).
+resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
+  for_each            = local.lambda_name
+  alarm_name          = "${local.name_prefix}-${each.key}-throttles"
+  alarm_description   = "${contains(local.retried_functions, each.key) ? "WARNING: " : ""}Lambda throttled ${each.value} in 2 of the last 3 minutes. Runbook: ${local.runbook}#lambda-throttles"
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = each.value }
   statistic           = "Sum"
   period              = 60
   evaluation_periods  = 3
   datapoints_to_alarm = 2
   comparison_operator = "GreaterThanThreshold"
-  threshold           = 100
+  threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  tags                = { severity = "warning" }
+  alarm_actions       = contains(local.retried_functions, each.key) ? local.warning_actions : local.page_actions
+  ok_actions          = contains(local.retried_functions, each.key) ? local.warning_actions : local.page_actions
+}
+
+# Hourly jobs: one failed run alarms (1 of 1); "3 of 5 minutes" can never happen to a job that runs
+# once an hour. A run fails when it throws (Errors) or reports items it could not finish (the
+# reconciliation returns normally with ReconcileFailures > 0).
+resource "aws_cloudwatch_metric_alarm" "scheduled_job_failed" {
+  for_each            = local.scheduled_jobs
+  alarm_name          = "${local.name_prefix}-${each.key}-failed"
+  alarm_description   = "The scheduled job ${local.lambda_name[each.key]} failed or left items unfinished. Runbook: ${local.runbook}#scheduled-job-failed"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
+
+  metric_query {
+    id          = "failed"
+    expression  = "FILL(errors, 0) + FILL(unfinished, 0)"
+    label       = "Failed runs + unfinished items"
+    return_data = true
+  }
+  metric_query {
+    id = "errors"
+    metric {
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = local.lambda_name[each.key] }
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+  metric_query {
+    id = "unfinished"
+    metric {
+      namespace   = local.emf_namespace
+      metric_name = each.value
+      dimensions  = local.emf_dimensions
+      period      = 300
+      stat        = "Sum"
+    }
+  }
 }
 
 # Any DynamoDB throttle, on the table and on GSI1.
@@ -122,7 +284,7 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
     gsi1-write  = { metric = "WriteThrottleEvents", dimensions = { TableName = aws_dynamodb_table.user_service.name, GlobalSecondaryIndexName = "GSI1" } }
   }
   alarm_name          = "${local.name_prefix}-dynamodb-throttle-${each.key}"
-  alarm_description   = "DynamoDB throttled a request (${each.key})"
+  alarm_description   = "DynamoDB throttled a request (${each.key}). Runbook: ${local.runbook}#dynamodb-throttling"
   namespace           = "AWS/DynamoDB"
   metric_name         = each.value.metric
   dimensions          = each.value.dimensions
@@ -132,21 +294,21 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
 }
 
-# Consumed read capacity > 80% of the configured limit (units per second).
+# Consumed read capacity > 80% of the configured limit (units per second): capacity planning.
 resource "aws_cloudwatch_metric_alarm" "dynamodb_consumed_rcu" {
   alarm_name          = "${local.name_prefix}-dynamodb-consumed-rcu"
-  alarm_description   = "Consumed RCU above 80% of ${var.read_capacity_alarm_limit}/s"
+  alarm_description   = "WARNING: consumed RCU above 80% of ${var.read_capacity_alarm_limit}/s. Runbook: ${local.runbook}#dynamodb-throttling"
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.read_capacity_alarm_limit * 0.8
   evaluation_periods  = 5
   datapoints_to_alarm = 3
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.warning_actions
+  ok_actions          = local.warning_actions
 
   metric_query {
     id          = "rcu_per_second"
@@ -166,11 +328,11 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_consumed_rcu" {
   }
 }
 
-# Any visible message in a dead-letter queue.
+# Any visible message in a dead-letter queue: an event or a sign-up waits for a person.
 resource "aws_cloudwatch_metric_alarm" "dlq_messages" {
   for_each            = local.dead_letter_queues
   alarm_name          = "${local.name_prefix}-dlq-${each.key}"
-  alarm_description   = "Messages waiting in ${each.value}: see docs/runbooks.md"
+  alarm_description   = "Messages waiting in ${each.value}. Runbook: ${local.runbook}#dead-letters"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = each.value }
@@ -180,14 +342,14 @@ resource "aws_cloudwatch_metric_alarm" "dlq_messages" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
 }
 
-# Events waiting in the stream for the relay.
+# Events waiting in the stream for the relay (an EventBridge outage shows here first).
 resource "aws_cloudwatch_metric_alarm" "outbox_lag" {
   alarm_name          = "${local.name_prefix}-outbox-lag"
-  alarm_description   = "The outbox relay is behind the table's stream"
+  alarm_description   = "The outbox relay is behind the table's stream by more than ${var.outbox_lag_alarm_ms} ms. Runbook: ${local.runbook}#outbox-lag"
   namespace           = "AWS/Lambda"
   metric_name         = "IteratorAge"
   dimensions          = { FunctionName = local.lambda_name["outboxRelay"] }
@@ -197,87 +359,56 @@ resource "aws_cloudwatch_metric_alarm" "outbox_lag" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.outbox_lag_alarm_ms
   treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
 }
 
-resource "aws_cloudwatch_dashboard" "user_service" {
-  dashboard_name = local.name_prefix
-  dashboard_body = jsonencode({
-    widgets = [
-      {
-        type = "metric", x = 0, y = 0, width = 12, height = 6
-        properties = {
-          title  = "Lambda Invocations & Errors"
-          region = var.region
-          stat   = "Sum"
-          period = 60
-          metrics = flatten([for f, name in local.lambda_name : [
-            ["AWS/Lambda", "Invocations", "FunctionName", name, { label = "${f} invocations" }],
-            ["AWS/Lambda", "Errors", "FunctionName", name, { label = "${f} errors" }],
-          ]])
-        }
-      },
-      {
-        type = "metric", x = 12, y = 0, width = 12, height = 6
-        properties = {
-          title  = "API Gateway Latency"
-          region = var.region
-          period = 60
-          metrics = [
-            ["AWS/ApiGateway", "Latency", "ApiName", local.rest_api_name, { stat = "p50" }],
-            ["...", { stat = "p99" }],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 0, y = 6, width = 12, height = 6
-        properties = {
-          title  = "DynamoDB Consumed Capacity"
-          region = var.region
-          stat   = "Sum"
-          period = 60
-          metrics = [
-            ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", aws_dynamodb_table.user_service.name],
-            [".", "ConsumedWriteCapacityUnits", ".", "."],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 12, y = 6, width = 6, height = 6
-        properties = {
-          title  = "Outbox lag (relay iterator age, ms)"
-          region = var.region
-          stat   = "Maximum"
-          period = 60
-          metrics = [
-            ["AWS/Lambda", "IteratorAge", "FunctionName", local.lambda_name["outboxRelay"]],
-          ]
-        }
-      },
-      {
-        type = "metric", x = 18, y = 6, width = 6, height = 6
-        properties = {
-          title   = "DLQ depth"
-          region  = var.region
-          stat    = "Maximum"
-          period  = 60
-          metrics = [for key, queue in local.dead_letter_queues : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue, { label = key }]]
-        }
-      },
-    ]
-  })
+# Cognito refusing our users' sign-ups, sign-ins or refreshes for its rate quotas.
+resource "aws_cloudwatch_metric_alarm" "cognito_throttles" {
+  alarm_name          = "${local.name_prefix}-cognito-throttles"
+  alarm_description   = "Cognito throttled sign-ups, sign-ins or token refreshes of the app client in 3 of the last 5 minutes. Runbook: ${local.runbook}#cognito-throttling"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.page_actions
+  ok_actions          = local.page_actions
+
+  metric_query {
+    id          = "throttled"
+    expression  = "FILL(signup, 0) + FILL(signin, 0) + FILL(refresh, 0)"
+    label       = "Throttled Cognito requests"
+    return_data = true
+  }
+  dynamic "metric_query" {
+    for_each = { signup = "SignUpThrottles", signin = "SignInThrottles", refresh = "TokenRefreshThrottles" }
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = "AWS/Cognito"
+        metric_name = metric_query.value
+        dimensions  = { UserPool = aws_cognito_user_pool.main.id, UserPoolClient = aws_cognito_user_pool_client.main.id }
+        period      = 60
+        stat        = "Sum"
+      }
+    }
+  }
 }
 
-# Follow one request: replace the id in the console. HTTP handlers log `correlationId`; the
-# relay and consumers log the event's metadata.correlationId.
-resource "aws_cloudwatch_query_definition" "correlation" {
-  name            = "${local.name_prefix}/follow-correlation-id"
-  log_group_names = [for name in values(local.lambda_name) : "/aws/lambda/${name}"]
-  query_string    = <<-EOT
-    fields @timestamp, @log, level, message, correlationId, requestId, userId
-    | filter correlationId = "REPLACE-WITH-CORRELATION-ID" or metadata.correlationId = "REPLACE-WITH-CORRELATION-ID" or detail.metadata.correlationId = "REPLACE-WITH-CORRELATION-ID"
-    | sort @timestamp asc
-    | limit 1000
-  EOT
+output "page_topic_arn" {
+  value = aws_sns_topic.alarms.arn
+}
+
+output "warning_topic_arn" {
+  value = aws_sns_topic.warnings.arn
+}
+
+# What production's CodeDeploy rollback watches: the API's 5xx rate and each function's own error
+# rate (terraform/deploy_alarms.tf writes them to SSM for serverless.yml).
+output "rollback_alarm_names" {
+  value = {
+    api_5xx           = aws_cloudwatch_metric_alarm.api_5xx.alarm_name
+    lambda_error_rate = { for f, alarm in aws_cloudwatch_metric_alarm.lambda_error_rate : f => alarm.alarm_name }
+  }
 }

@@ -16,6 +16,7 @@ locals {
     "relay-failure-queue-arn" = aws_sqs_queue.relay_failures.arn
     "mail-from"               = var.mail_from
     "ses-identity-arn"        = aws_sesv2_email_identity.mail.arn
+    "ses-configuration-set"   = aws_sesv2_configuration_set.mail.configuration_set_name
     "deployment-bucket"       = aws_s3_bucket.deployments.bucket
   }
 }

@@ -40,18 +40,6 @@ variable "github_environment" {
   }
 }
 
-variable "create_github_oidc_provider" {
-  description = "The GitHub OIDC provider exists once per account: create it in one stage, reuse it in the others."
-  type        = bool
-  default     = true
-}
-
-variable "manage_api_gateway_account" {
-  description = "Set the account-wide CloudWatch role API Gateway uses for access logs (once per account and region)."
-  type        = bool
-  default     = true
-}
-
 variable "mail_from" {
   description = "Sender of verification codes and notices; its domain must be a verified SES identity."
   type        = string
@@ -63,7 +51,7 @@ variable "ses_identity" {
 }
 
 variable "alarm_email" {
-  description = "Subscribed to the alarm topic when not empty (the subscription must be confirmed)."
+  description = "Subscribed to both alarm topics (page and warning) when not empty; each email subscription must be confirmed from the mail SNS sends."
   type        = string
   default     = ""
 }
@@ -124,4 +112,70 @@ variable "hosted_zone_id" {
   description = "Route 53 hosted zone of domain_name. Set: Terraform writes the certificate's validation records and the alias record there. Empty: create them at your DNS provider (docs/deployment.md)."
   type        = string
   default     = ""
+}
+
+variable "mail_hosted_zone_id" {
+  description = "Route 53 zone of the SES identity's domain: Terraform writes its three DKIM records there. Empty: publish the ses_dkim_records output yourself."
+  type        = string
+  default     = ""
+}
+
+variable "ses_bounce_rate_alarm" {
+  description = "Page when SES's account bounce rate (a fraction) reaches this; SES reviews the account at 0.05."
+  type        = number
+  default     = 0.04
+}
+
+variable "ses_complaint_rate_alarm" {
+  description = "Page when SES's account complaint rate (a fraction) reaches this; SES reviews the account at 0.001."
+  type        = number
+  default     = 0.0008
+}
+
+variable "mail_failure_alarm_count" {
+  description = "Page when the service fails to send this many mails (MailSendFailed) in 5 minutes."
+  type        = number
+  default     = 5
+}
+
+variable "page_subscriptions" {
+  description = "Extra subscribers of the page topic (e.g. a paging tool's HTTPS endpoint), besides alarm_email."
+  type        = list(object({ protocol = string, endpoint = string }))
+  default     = []
+}
+
+variable "warning_subscriptions" {
+  description = "Extra subscribers of the warning topic, besides alarm_email."
+  type        = list(object({ protocol = string, endpoint = string }))
+  default     = []
+}
+
+variable "alarm_subscribers_external" {
+  description = "The alarm topics are subscribed outside Terraform: silences the plan's no-subscriber warning."
+  type        = bool
+  default     = false
+}
+
+variable "runbook_base_url" {
+  description = "Where alarm descriptions link (docs/runbooks.md as rendered); empty: the file on GitHub's main branch of github_repository."
+  type        = string
+  default     = ""
+}
+
+variable "api_5xx_rate_percent" {
+  description = "Page when more than this percentage of the API's responses are 5xx (in 3 of 5 minutes)."
+  type        = number
+  default     = 1
+}
+
+variable "api_4xx_rate_percent" {
+  description = "Warn when more than this percentage of the API's responses are 4xx (in 3 of 5 minutes)."
+  type        = number
+  default     = 25
+}
+
+variable "api_5xx_min_requests" {
+  description = "A minute with fewer API requests than this is not judged by the 5xx and 4xx rate alarms."
+  type        = number
+  default     = 20
 }

@@ -1,5 +1,7 @@
 terraform {
-  required_version = ">= 1.6.0"
+  # 1.11: S3 native state locking (`use_lockfile` in backends/*.hcl) is GA; 1.7: `removed` blocks
+  # (account.tf); 1.5: `check` blocks (monitoring.tf's warning when nobody is subscribed).
+  required_version = ">= 1.11.0"
 
   required_providers {
     # aws >= 5.83: aws_cognito_user_pool.user_pool_tier (terraform/cognito.tf).
@@ -14,7 +16,8 @@ terraform {
     }
   }
 
-  # Partial configuration: `terraform init -backend-config=backend.hcl` (see docs/deployment.md).
+  # Partial configuration, one state key per stage:
+  # `terraform init -reconfigure -backend-config=backends/<stage>.hcl` (docs/deployment.md).
   backend "s3" {}
 }
 

@@ -304,47 +304,4 @@ describe("the WAF web ACL on the API stage", () => {
   });
 });
 
-describe("alarms", () => {
-  const alarm = (name: string) => resource(tf, "aws_cloudwatch_metric_alarm", name);
-
-  it("use the seed's thresholds", () => {
-    expect(alarm("lambda_error_rate")).toMatchObject({ threshold: 1, comparison_operator: "GreaterThanThreshold" });
-    expect(String((alarm("lambda_error_rate").metric_query as { expression?: string }[])[0]?.expression)).toContain(
-      "100 * errors / invocations",
-    );
-    expect(alarm("lambda_p99_duration")).toMatchObject({ threshold: 3000, extended_statistic: "p99", metric_name: "Duration" });
-    expect(alarm("api_5xx")).toMatchObject({ threshold: 10, period: 60, statistic: "Sum", metric_name: "5XXError" });
-    expect(alarm("api_4xx_warning")).toMatchObject({ threshold: 100, period: 60, statistic: "Sum", metric_name: "4XXError" });
-    expect(alarm("dynamodb_throttles")).toMatchObject({ threshold: 0, comparison_operator: "GreaterThanThreshold" });
-    expect(alarm("dynamodb_consumed_rcu").threshold).toBe("${var.read_capacity_alarm_limit * 0.8}");
-    expect(alarm("dlq_messages")).toMatchObject({
-      threshold: 0,
-      metric_name: "ApproximateNumberOfMessagesVisible",
-      comparison_operator: "GreaterThanThreshold",
-    });
-  });
-
-  it("cover every function and every dead-letter queue, and notify the SNS topic", () => {
-    expect(alarm("lambda_error_rate").for_each).toBe("${local.lambda_name}");
-    expect(alarm("lambda_p99_duration").for_each).toBe("${local.lambda_name}");
-    expect(Object.keys(local(tf, "dead_letter_queues") as object).sort()).toEqual(["events", "relay", "signup-retry"]);
-    for (const [name] of Object.entries(tf.resource.aws_cloudwatch_metric_alarm ?? {})) {
-      expect(alarm(name).alarm_actions, name).toBe("${local.alarm_actions}");
-    }
-  });
-
-  it("has a per-stage dashboard with the seed's widgets plus outbox lag and DLQ depth", () => {
-    const dashboard = resource(tf, "aws_cloudwatch_dashboard", "user_service");
-    expect(dashboard.dashboard_name).toBe("${local.name_prefix}");
-    const body = String(dashboard.dashboard_body);
-    for (const title of ["Lambda Invocations & Errors", "API Gateway Latency", "DynamoDB Consumed Capacity", "Outbox lag", "DLQ depth"]) {
-      expect(body).toContain(title);
-    }
-  });
-
-  it("has a Logs Insights query that follows one correlation id across every function", () => {
-    const query = resource(tf, "aws_cloudwatch_query_definition", "correlation");
-    expect(String(query.query_string)).toMatch(/filter correlationId = .* or metadata\.correlationId = /);
-    expect(String(query.log_group_names)).toContain("local.lambda_name");
-  });
-});
+// Alarms, topics, the dashboard and the saved query: test/infra/alarms.test.ts.
