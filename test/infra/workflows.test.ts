@@ -90,6 +90,7 @@ describe("the pipeline", () => {
     }
     expect(runs("terraform")).toContain("terraform fmt -check");
     expect(runs("terraform")).toContain("terraform validate");
+    expect(runs("terraform")).toContain("terraform -chdir=bootstrap validate");
   });
 
   it("deploys staging from main, tests it through API_URL, then production behind its environment", () => {
