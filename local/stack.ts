@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
+import { fileSecretKey } from "../src/adapters/secrets/fileSecretKey.js";
 import { prepareArtifacts } from "./lambda/artifacts.js";
 import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
@@ -20,6 +21,7 @@ import { assertPortsFree } from "./server/listen.js";
 import { httpRoutesOf, readServerlessFunctions } from "./lambda/serverlessFunctions.js";
 import { startSesServer } from "./ses/sesServer.js";
 import { startSqsEventSource } from "./sqs/sqsEventSource.js";
+import { startParametersExtension } from "./ssm/parametersExtension.js";
 import { startSqsServer } from "./sqs/sqsServer.js";
 import { STACK_ENVIRONMENT } from "./stackEnvironment.js";
 
@@ -129,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const sesPort = await portFor("SES_PORT", 8005, free);
     const sqsPort = await portFor("SQS_PORT", 9324, free);
     // Before anything starts: a taken port is one clear line, not a Java stack trace.
+    const parametersPort = await portFor("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, free);
     await assertPortsFree({
       "API gateway (PORT)": gatewayPort,
       "DynamoDB Local (DYNAMODB_PORT)": dynamoPort,
@@ -138,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "SES endpoint (SES_PORT)": sesPort,
       "SQS endpoint (SQS_PORT)": sqsPort,
     });
+      "Parameters extension (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT)": parametersPort,
     const apiUrl = `http://localhost:${gatewayPort}`;
 
     progress("waiting for DynamoDB Local…");
@@ -153,7 +157,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       region,
       dynamoEndpoint: dynamo.endpoint,
       mailer: "ses",
-      // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the data.
+      // The key of the code digests (SSM in AWS): random bytes made on first start, kept with the
+      // data, served to the handlers as the code secret parameter (below).
       codeSecretFile: join(dataDir, "code-secret"),
       allowedOrigins: (process.env.ALLOWED_ORIGINS ?? `${apiUrl},http://127.0.0.1:${gatewayPort}`).split(","),
     };
@@ -184,6 +189,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stoppers.push(sqs.stop);
     progress(`SES endpoint ready on ${ses.endpoint} (mail viewer at /), SQS endpoint on ${sqs.endpoint} (${Object.values(queues).join(", ")})`);
 
+    // The code secret as Lambda reads it: through the Parameters and Secrets extension's protocol,
+    // with the function's session token; the parameter's value is the local key file, as text.
+    const codeSecretParameter = `/user-service/${config.environment}/code-secret`;
+    const codeSecretFile = fileSecretKey(config.codeSecretFile ?? join(dataDir, "code-secret"));
+    const parameters = await startParametersExtension({
+      port: parametersPort,
+      region,
+      parameters: [{ name: codeSecretParameter, value: async () => Buffer.from(await codeSecretFile()).toString("base64url") }],
+    });
+    stoppers.push(parameters.stop);
     // The local fault switch: the handlers reach DynamoDB Local through a proxy that can refuse writes.
     const faults = options.faults ?? process.env.LOCAL_FAULTS === "1";
     const faultProxy = faults ? await startDynamoFaultProxy({ target: dynamo.endpoint }) : undefined;
@@ -262,7 +277,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ALLOWED_ORIGINS: config.allowedOrigins.join(","),
       // Restore and revert links open the page this gateway serves (WEB_URL overrides).
       WEB_URL: process.env.WEB_URL ?? apiUrl,
-      CODE_SECRET_FILE: config.codeSecretFile,
+      CODE_SECRET_PARAMETER: codeSecretParameter,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(parameters.port),
+      AWS_SESSION_TOKEN: parameters.sessionToken,
       MAILER: "ses",
       SES_ENDPOINT: ses.endpoint,
       SQS_ENDPOINT: sqs.endpoint,

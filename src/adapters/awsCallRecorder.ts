@@ -117,6 +117,21 @@ function record(dir: string, clientName: string, commandName: string, input: Inp
   }
 }
 
+/**
+ * Records a call an adapter makes without an SDK client of its own: the code secret, which the
+ * Parameters and Secrets Lambda Extension reads from SSM with the function's role. Named as the
+ * SDK would name it (client and command), so it is evaluated like any other call.
+ */
+export function recordCall(clientName: string, commandName: string, input: Input): void {
+  const dir = process.env[RECORD_DIR_ENV];
+  if (!dir) return;
+  try {
+    record(dir, clientName, commandName, input);
+  } catch {
+    // Evidence is best effort, as in recordCalls.
+  }
+}
+
 interface MiddlewareClient {
   middlewareStack: {
     add(

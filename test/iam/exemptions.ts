@@ -50,22 +50,4 @@ export const EXEMPTIONS: readonly Exemption[] = [
     resource: ARN.signUpRetryQueue,
     reason: "The SQS event source mapping polls and deletes with the function's role; the handler only gets the batch.",
   },
-  {
-    functions: [
-      "addEmail",
-      "sendVerification",
-      "confirmVerification",
-      "getMyActivity",
-      "adminGetUserActivity",
-      "adminFindUsers",
-      // Link tokens' keyed digests (SPEC 12.1, 12.3): issued at deletion and primary change, looked up by the public routes.
-      "deleteMe",
-      "setPrimaryEmail",
-      "restoreAccount",
-      "revertPrimaryEmail",
-    ],
-    actions: ["ssm:GetParameter"],
-    reason:
-      "The code secret: the local stack and the tests use a file or a random key, never SSM. src/adapters/secrets/ssmSecretKey.test.ts covers the GetParameter call (name, WithDecryption, once per container).",
-  },
 ];

@@ -39,28 +39,29 @@ type Part = keyof typeof PARTS;
 
 /**
  * Exactly the parts each function ships, from what it composes (its `uses` / composeFrom): the
- * table stores profiles and emails, the mailer SES, the keyed hasher SSM (the code secret), the
- * user directory Cognito, the relay EventBridge and the dead-letter queue SQS.
+ * table stores profiles and emails, the mailer SES, the user directory Cognito, the relay
+ * EventBridge and the dead-letter queue SQS. The keyed hasher reads the code secret through the
+ * Parameters and Secrets Lambda Extension over HTTP, so no function ships the SSM client.
  */
 const EXPECTED: Record<string, Part[]> = {
   getMe: ["dynamodb"],
   updateMe: ["dynamodb", "zod"],
-  deleteMe: ["dynamodb", "ses", "ssm"],
+  deleteMe: ["dynamodb", "ses"],
   exportMe: ["dynamodb"],
-  getMyActivity: ["dynamodb", "ssm", "zod"],
+  getMyActivity: ["dynamodb", "zod"],
   listEmails: ["dynamodb"],
-  addEmail: ["dynamodb", "ses", "ssm", "idempotency", "zod"],
+  addEmail: ["dynamodb", "ses", "idempotency", "zod"],
   removeEmail: ["dynamodb", "ses"],
-  sendVerification: ["dynamodb", "ses", "ssm", "idempotency", "zod"],
-  confirmVerification: ["dynamodb", "ssm", "idempotency", "zod"],
-  setPrimaryEmail: ["dynamodb", "ses", "ssm"],
+  sendVerification: ["dynamodb", "ses", "idempotency", "zod"],
+  confirmVerification: ["dynamodb", "idempotency", "zod"],
+  setPrimaryEmail: ["dynamodb", "ses"],
   adminGetUser: ["dynamodb", "zod"],
-  adminGetUserActivity: ["dynamodb", "ssm", "zod"],
-  adminFindUsers: ["dynamodb", "ssm", "zod"],
+  adminGetUserActivity: ["dynamodb", "zod"],
+  adminFindUsers: ["dynamodb", "zod"],
   adminSuspendUser: ["dynamodb", "ses", "idempotency", "zod"],
   adminReactivateUser: ["dynamodb", "ses", "idempotency", "zod"],
-  restoreAccount: ["dynamodb", "ses", "ssm"],
-  revertPrimaryEmail: ["dynamodb", "ses", "ssm"],
+  restoreAccount: ["dynamodb", "ses"],
+  revertPrimaryEmail: ["dynamodb", "ses"],
   preSignUp: ["dynamodb"],
   postConfirmation: ["dynamodb", "sqs"],
   signUpRetryProcessor: ["dynamodb", "cognito", "batch", "zod"],
