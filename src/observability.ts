@@ -7,7 +7,16 @@ import { RECORD_DIR_ENV, recordCalls } from "./adapters/awsCallRecorder.js";
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "user-service";
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "UserService" });
+/**
+ * Every metric carries the stage beside the service: two stages in one account would otherwise add
+ * into one series, and production's alarms (terraform/monitoring.tf, local.emf_dimensions) would
+ * page on staging's failures.
+ */
+export const metrics = new Metrics({
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "UserService",
+  defaultDimensions: { stage: process.env.STAGE ?? "local" },
+});
 export const tracer = new Tracer({ serviceName });
 
 /**

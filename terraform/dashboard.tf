@@ -85,7 +85,7 @@ resource "aws_cloudwatch_dashboard" "user_service" {
       { type = "metric", x = 8, y = 18, width = 8, height = 6, properties = merge(local.widget, {
         title   = "Mails not sent (MailSendFailed)"
         period  = 300
-        metrics = [[local.emf_namespace, "MailSendFailed", "service", local.service, { label = "failed sends" }]]
+        metrics = [[local.emf_namespace, "MailSendFailed", "service", local.service, "stage", var.stage, { label = "failed sends" }]]
       }) },
       { type = "metric", x = 16, y = 18, width = 8, height = 6, properties = merge(local.widget, {
         title   = "Sign-in canary success (%)"
@@ -102,7 +102,7 @@ resource "aws_cloudwatch_dashboard" "user_service" {
       { type = "metric", x = 8, y = 24, width = 8, height = 6, properties = merge(local.widget, {
         title = "Outbox events: published, retried, dead-lettered"
         metrics = [for metric in ["OutboxEventsPublished", "OutboxEventsFailed", "OutboxEventsDeadLettered"] :
-          [local.emf_namespace, metric, "service", local.service, { label = metric }]
+          [local.emf_namespace, metric, "service", local.service, "stage", var.stage, { label = metric }]
         ]
       }) },
       { type = "metric", x = 16, y = 24, width = 8, height = 6, properties = merge(local.widget, {

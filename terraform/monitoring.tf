@@ -48,9 +48,10 @@ locals {
   alarm_actions = local.page_actions
   runbook       = var.runbook_base_url != "" ? var.runbook_base_url : "https://github.com/${var.github_repository}/blob/main/docs/runbooks.md"
 
-  # The service's own EMF metrics (src/observability.ts: namespace UserService, dimension service).
+  # The service's own EMF metrics (src/observability.ts: namespace UserService; dimensions service
+  # and stage, so one stage's alarms never count another's).
   emf_namespace  = "UserService"
-  emf_dimensions = { service = local.service }
+  emf_dimensions = { service = local.service, stage = var.stage }
 
   # Scheduled jobs and the EMF count of the items each run could not finish (src/handlers/jobs/).
   scheduled_jobs = { reconcileUsers = "ReconcileFailures", purgeAccounts = "PurgeFailures" }

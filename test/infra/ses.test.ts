@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { MAIL_SEND_FAILED } from "../../src/adapters/mailer/mailSendFailed.js";
+import { metrics } from "../../src/observability.js";
 import { namedBlocks, readHclFiles, type HclFile } from "./support/hclBlocks.js";
 import { first, local, readTerraform, resource, TERRAFORM_DIR, type TerraformConfig } from "./support/terraform.js";
 
@@ -107,8 +109,14 @@ describe("mail alarms", () => {
       threshold: "${var.mail_failure_alarm_count}",
       alarm_actions: "${local.page_actions}",
     });
-    expect(local(tf, "emf_dimensions")).toEqual({ service: "${local.service}" });
+    // The alarm's dimensions are exactly those the code puts on every metric, with the stage's values.
+    metrics.addMetric(MAIL_SEND_FAILED, MetricUnit.Count, 1);
+    const emf = metrics.serializeMetrics() as unknown as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+    metrics.clearMetrics();
+    expect(Object.keys(local(tf, "emf_dimensions") as object).sort()).toEqual([...(emf._aws.CloudWatchMetrics[0]?.Dimensions[0] ?? [])].sort());
+    expect(local(tf, "emf_dimensions")).toEqual({ service: "${local.service}", stage: "${var.stage}" });
     expect(local(tf, "service")).toBe("user-service");
+    expect(readFileSync(join(ROOT, "serverless.yml"), "utf8")).toContain("STAGE: ${sls:stage}");
     const serverless = readFileSync(join(ROOT, "serverless.yml"), "utf8");
     expect(serverless).toContain("POWERTOOLS_SERVICE_NAME: user-service");
     expect(serverless).toContain("POWERTOOLS_METRICS_NAMESPACE: UserService");
