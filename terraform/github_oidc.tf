@@ -3,7 +3,9 @@
 # GitHub environment (`repo:<owner/name>:environment:<github_environment>`, StringEquals, no
 # wildcard): a pushed branch, a pull request or another environment's job gets no credentials.
 # Production is further gated by the `production` environment's required reviewers and its
-# deployment-branch rule in GitHub.
+# deployment-branch rule, which are GitHub settings made by hand (docs/deployment.md): nothing in
+# Terraform or the pipeline creates or checks them, and the trust policy names only the
+# environment, so an environment left without reviewers still gets credentials.
 #
 # The OIDC provider is the account's (one per account and URL): terraform/bootstrap/ creates it, or
 # reads an existing one; every stage only reads it here, so destroying a stage leaves it in place.
