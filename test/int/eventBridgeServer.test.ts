@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterEach, describe, expect, it } from "vitest";
-import { startEventBridgeServer, type EventBridgeServer } from "../../local/events/eventBridgeServer.js";
+import { startEventBridgeServer, type EventBridgeServer, type EventBridgeServerOptions } from "../../local/events/eventBridgeServer.js";
 import type { BusEntry } from "../../local/events/eventBus.js";
 
 let server: EventBridgeServer | undefined;
@@ -10,7 +10,7 @@ afterEach(async () => {
   await server?.stop();
 });
 
-async function start(options: { failureRate?: number; reject?: (e: { Detail?: string }) => boolean } = {}) {
+async function start(options: Pick<EventBridgeServerOptions, "failureRate" | "reject" | "refuse" | "failRequest"> = {}) {
   const received: BusEntry[] = [];
   server = await startEventBridgeServer({ onEvent: (e) => received.push(e), ...options });
   client = new EventBridgeClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" }, maxAttempts: 1 });
@@ -58,5 +58,24 @@ describe("local PutEvents endpoint, driven by the real EventBridge client", () =
     await expect(client?.send(new PutEventsCommand({ Entries: [big, big] }))).rejects.toMatchObject({ name: "ValidationException" });
     const out = await client?.send(new PutEventsCommand({ Entries: [{ ...entry(0), Detail: "not json" }] }));
     expect(out?.Entries?.[0]?.ErrorCode).toBe("MalformedDetail");
+  });
+
+  it("refuses an entry with the error code asked for, as an outage's throttling or a rejected entry", async () => {
+    const received = await start({ refuse: (e) => (e.Detail === '{"n":1}' ? "ThrottlingException" : undefined) });
+    const out = await client?.send(new PutEventsCommand({ Entries: [entry(1), entry(2)] }));
+    expect(out?.FailedEntryCount).toBe(1);
+    expect(out?.Entries?.[0]).toMatchObject({ ErrorCode: "ThrottlingException" });
+    expect(received.map((e) => e.detail)).toEqual(['{"n":2}']);
+    expect(server?.calls().map((c) => c.failedEntryCount)).toEqual([1]);
+  });
+
+  it("fails a whole request with the error asked for, taking none of its entries", async () => {
+    let down = true;
+    const received = await start({ failRequest: () => (down ? { status: 503, type: "ServiceUnavailable", message: "down" } : undefined) });
+    await expect(client?.send(new PutEventsCommand({ Entries: [entry(1)] }))).rejects.toMatchObject({ name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } });
+    down = false;
+    await client?.send(new PutEventsCommand({ Entries: [entry(2)] }));
+    expect(received.map((e) => e.detail)).toEqual(['{"n":2}']);
+    expect(server?.calls().map((c) => c.requestError)).toEqual(["ServiceUnavailable", undefined]);
   });
 });
