@@ -101,7 +101,7 @@ resource "aws_cloudwatch_dashboard" "user_service" {
       }) },
       { type = "metric", x = 8, y = 24, width = 8, height = 6, properties = merge(local.widget, {
         title = "Outbox events: published, retried, dead-lettered"
-        metrics = [for metric in ["OutboxEventsPublished", "OutboxEventsFailed", "OutboxEventsDeadLettered"] :
+        metrics = [for metric in ["OutboxEventsPublished", "OutboxEventsRetried", "OutboxEventsDeadLettered", "OutboxRecordsUnreadable"] :
           [local.emf_namespace, metric, "service", local.service, "stage", var.stage, { label = metric }]
         ]
       }) },

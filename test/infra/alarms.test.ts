@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { beforeAll, describe, expect, inject, it } from "vitest";
@@ -234,6 +234,22 @@ describe("the dashboard", () => {
     expect(body).toContain('"SuccessPercent"');
     expect(body).toContain('"Reputation.BounceRate"');
     expect(body).toContain('"MailSendFailed"');
+  });
+
+  it("reads only EMF metrics the code emits", () => {
+    const emitted = new Set<string>();
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.includes(".test.") ? [join(dir, e.name)] : []));
+    for (const file of walk(join(ROOT, "src"))) {
+      for (const [, name] of readFileSync(file, "utf8").matchAll(/addMetric\("([A-Za-z0-9]+)"/g)) emitted.add(name!);
+    }
+    emitted.add("MailSendFailed"); // addMetric(MAIL_SEND_FAILED, ...): src/adapters/mailer/mailSendFailed.ts
+    const terraform = files.map((f) => f.text).join("\n");
+    const read = [...terraform.matchAll(/\[local\.emf_namespace, "([A-Za-z0-9]+)"/g), ...terraform.matchAll(/for metric in \[([^\]]+)\] :\s*\n\s*\[local\.emf_namespace/g)]
+      .flatMap((m) => (m[1]!.includes('"') ? [...m[1]!.matchAll(/"([A-Za-z0-9]+)"/g)].map((n) => n[1]!) : [m[1]!]));
+    expect(read.length).toBeGreaterThan(3);
+    for (const name of read) expect(emitted.has(name), name).toBe(true);
+    for (const name of Object.values(local(tf, "scheduled_jobs") as Record<string, string>)) expect(emitted.has(name), name).toBe(true);
   });
 });
 
