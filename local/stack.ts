@@ -2,9 +2,9 @@ import "./localEnv.js";
 import { join, resolve } from "node:path";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSesMailer } from "../src/adapters/mailer/sesMailer.js";
+import { fileSecretKey } from "../src/adapters/secrets/fileSecretKey.js";
 import { configFromEnv, type AppConfig } from "../src/composition/config.js";
 import { createServices, setServices } from "../src/composition/services.js";
-import { fileSecretKey } from "../src/adapters/secrets/fileSecretKey.js";
 import { prepareArtifacts } from "./lambda/artifacts.js";
 import { createDefaultBus } from "./cognito/cloudTrail.js";
 import { startCognitoLocal } from "./cognito/cognitoLocal.js";
@@ -20,8 +20,8 @@ import { startLambdaInvokeServer } from "./lambda/lambdaInvokeServer.js";
 import { assertPortsFree } from "./server/listen.js";
 import { httpRoutesOf, readServerlessFunctions } from "./lambda/serverlessFunctions.js";
 import { startSesServer } from "./ses/sesServer.js";
-import { startSqsEventSource } from "./sqs/sqsEventSource.js";
 import { startParametersExtension } from "./ssm/parametersExtension.js";
+import { startSqsEventSource } from "./sqs/sqsEventSource.js";
 import { startSqsServer } from "./sqs/sqsServer.js";
 import { STACK_ENVIRONMENT } from "./stackEnvironment.js";
 
@@ -130,8 +130,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const eventBridgePort = await portFor("EVENTBRIDGE_PORT", 4010, free);
     const sesPort = await portFor("SES_PORT", 8005, free);
     const sqsPort = await portFor("SQS_PORT", 9324, free);
-    // Before anything starts: a taken port is one clear line, not a Java stack trace.
     const parametersPort = await portFor("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, free);
+    // Before anything starts: a taken port is one clear line, not a Java stack trace.
     await assertPortsFree({
       "API gateway (PORT)": gatewayPort,
       "DynamoDB Local (DYNAMODB_PORT)": dynamoPort,
@@ -140,8 +140,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "EventBridge endpoint (EVENTBRIDGE_PORT)": eventBridgePort,
       "SES endpoint (SES_PORT)": sesPort,
       "SQS endpoint (SQS_PORT)": sqsPort,
-    });
       "Parameters extension (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT)": parametersPort,
+    });
     const apiUrl = `http://localhost:${gatewayPort}`;
 
     progress("waiting for DynamoDB Local…");
@@ -187,8 +187,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ],
     });
     stoppers.push(sqs.stop);
-    progress(`SES endpoint ready on ${ses.endpoint} (mail viewer at /), SQS endpoint on ${sqs.endpoint} (${Object.values(queues).join(", ")})`);
-
     // The code secret as Lambda reads it: through the Parameters and Secrets extension's protocol,
     // with the function's session token; the parameter's value is the local key file, as text.
     const codeSecretParameter = `/user-service/${config.environment}/code-secret`;
@@ -199,6 +197,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       parameters: [{ name: codeSecretParameter, value: async () => Buffer.from(await codeSecretFile()).toString("base64url") }],
     });
     stoppers.push(parameters.stop);
+    progress(`SES endpoint ready on ${ses.endpoint} (mail viewer at /), SQS endpoint on ${sqs.endpoint} (${Object.values(queues).join(", ")})`);
+
     // The local fault switch: the handlers reach DynamoDB Local through a proxy that can refuse writes.
     const faults = options.faults ?? process.env.LOCAL_FAULTS === "1";
     const faultProxy = faults ? await startDynamoFaultProxy({ target: dynamo.endpoint }) : undefined;
