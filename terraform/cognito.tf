@@ -58,6 +58,15 @@ resource "aws_cognito_user_pool" "main" {
     configuration_set     = aws_sesv2_configuration_set.mail.configuration_set_name
   }
 
+  # Fails the apply with the way out rather than with Cognito's refusal of an unverified identity
+  # (known at plan time once the identity exists; a first apply without the bootstrap stops here).
+  lifecycle {
+    precondition {
+      condition     = aws_sesv2_email_identity.mail.verified_for_sending_status
+      error_message = "The SES identity ${var.ses_identity} is not verified for sending yet: apply -target=aws_sesv2_email_identity.mail -target=aws_route53_record.ses_dkim first and wait for VerifiedForSendingStatus (docs/deployment.md, step 1b)."
+    }
+  }
+
   lambda_config {
     pre_sign_up       = local.lambda_arn["preSignUp"]
     post_confirmation = local.lambda_arn["postConfirmation"]

@@ -49,6 +49,12 @@ describe("the SES identity", () => {
     });
   });
 
+  it("stops an apply of the pool while the identity is unverified, naming the bootstrap step", () => {
+    const precondition = first(first(resource(tf, "aws_cognito_user_pool", "main").lifecycle).precondition);
+    expect(precondition.condition).toBe("${aws_sesv2_email_identity.mail.verified_for_sending_status}");
+    expect(String(precondition.error_message)).toContain("-target=aws_sesv2_email_identity.mail");
+  });
+
   it("has its bootstrap documented: targeted apply, the verification check, then the full apply, and the way out of the sandbox", () => {
     const docs = readFileSync(join(ROOT, "docs/deployment.md"), "utf8");
     expect(docs).toContain("-target=aws_sesv2_email_identity.mail");
