@@ -171,7 +171,7 @@ describe("outbox relay through DynamoDB Local's stream", () => {
     const dlq = await sqsDeadLetterQueue();
     sqs = dlq.sqs;
     const refuse = (entry: PutEventsEntry) => (eventIdOf(entry) === poisonId ? "InvalidArgument" : undefined);
-    const { services, bus, delivered, poller, failures } = await startPipeline({ refuse }, { maxRetryAttempts: 2 }, { deadLetterQueue: dlq.queue });
+    const { services, server, bus, delivered, poller, failures } = await startPipeline({ refuse }, { maxRetryAttempts: 2 }, { deadLetterQueue: dlq.queue });
     const events = sampleEvents(services, 6);
     const poison = events[2] as DomainEvent;
     poisonId = poison.detail.eventId;
@@ -187,6 +187,8 @@ describe("outbox relay through DynamoDB Local's stream", () => {
       occurredAt: poison.detail.occurredAt,
       error: { code: "InvalidArgument", message: expect.any(String) },
     });
+    // At once: sent a single time, not resent by the relay's rounds nor by a stream retry.
+    expect(server.calls().flatMap((c) => c.entries).filter((e) => eventIdOf(e) === poisonId)).toHaveLength(1);
     expect(poller.stats()).toMatchObject({ retries: 0, reportedFailures: 0 });
     expect(delivered.length).toBe(new Set(delivered).size);
     expect(failures).toEqual([]);
