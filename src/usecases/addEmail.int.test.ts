@@ -1,10 +1,7 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler } from "../handlers/http/addEmail.js";
-import { handler as sendHandler } from "../handlers/http/sendVerification.js";
-import { invoke } from "../../test/support/apiEvent.js";
 import {
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   ManualClock,
   outboxEvents,
@@ -23,13 +20,7 @@ beforeEach(async () => {
   ({ services, clock, alice } = await emailTestBed());
 });
 
-const add = (user: Pick<TestUser, "userId">, body: unknown) =>
-  invoke(handler, {
-    method: "POST",
-    path: "/users/me/emails",
-    body: typeof body === "string" ? body : (body as object),
-    claims: claimsOf(user, services),
-  });
+const add = (user: Pick<TestUser, "userId">, body: unknown) => emailRoutes(services).add(user, body);
 
 const itemsFor = async (address: string) => {
   const items = await scanTable(services);
@@ -169,14 +160,7 @@ describe("POST /users/me/emails", () => {
 
   it("keeps an address from others less than an hour however its holder resends, then lets another account in", async () => {
     const bob = await signedUpUser(services);
-    const resend = (emailId: string) =>
-      invoke(sendHandler, {
-        method: "POST",
-        path: `/users/me/emails/${emailId}/verify`,
-        resource: "/users/me/emails/{emailId}/verify",
-        pathParameters: { emailId },
-        claims: claimsOf(alice, services),
-      });
+    const resend = (emailId: string) => emailRoutes(services).send(alice, emailId);
     const at = async (time: string) => clock.advance((Date.parse(`2030-01-01T${time}Z`) - clock.now().getTime()) / 1000);
     const bobTries = async () => (await add(bob, { email: "held@example.com" })).statusCode;
 
@@ -261,7 +245,7 @@ describe("POST /users/me/emails", () => {
     const malformed = await add(alice, "{not json");
     expect(malformed.statusCode).toBe(400);
     expect(malformed.body.message).toBe("Request body is not valid JSON");
-    const missing = await invoke(handler, { method: "POST", path: "/users/me/emails", claims: claimsOf(alice, services) });
+    const missing = await add(alice, undefined);
     expect(missing.statusCode).toBe(400);
     expect(await outboxEvents(services)).toEqual([]);
   });

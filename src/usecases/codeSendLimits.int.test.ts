@@ -1,9 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler as addHandler } from "../handlers/http/addEmail.js";
-import { handler as confirmHandler } from "../handlers/http/confirmVerification.js";
-import { handler as sendHandler } from "../handlers/http/sendVerification.js";
-import { invoke } from "../../test/support/apiEvent.js";
-import { claimsOf, emailTestBed, latestCode, ManualClock, signedUpUser, type TestUser } from "../../test/support/emailFixtures.js";
+import { emailRoutes, emailTestBed, latestCode, ManualClock, signedUpUser, type TestUser } from "../../test/support/emailFixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { removeEmail } from "./removeEmail.js";
 
@@ -18,27 +14,9 @@ beforeEach(async () => {
 
 const windowEnd = String(Date.parse("2030-01-01T11:00:00.000Z") / 1000);
 
-const add = (user: Pick<TestUser, "userId">, email: string) =>
-  invoke(addHandler, { method: "POST", path: "/users/me/emails", body: { email }, claims: claimsOf(user, services) });
-
-const send = (user: Pick<TestUser, "userId">, emailId: string) =>
-  invoke(sendHandler, {
-    method: "POST",
-    path: `/users/me/emails/${emailId}/verify`,
-    resource: "/users/me/emails/{emailId}/verify",
-    pathParameters: { emailId },
-    claims: claimsOf(user, services),
-  });
-
-const confirm = (user: Pick<TestUser, "userId">, emailId: string, code: string) =>
-  invoke(confirmHandler, {
-    method: "POST",
-    path: `/users/me/emails/${emailId}/verify/confirm`,
-    resource: "/users/me/emails/{emailId}/verify/confirm",
-    pathParameters: { emailId },
-    body: { code },
-    claims: claimsOf(user, services),
-  });
+const add = (user: Pick<TestUser, "userId">, email: string) => emailRoutes(services).add(user, { email });
+const send = (user: Pick<TestUser, "userId">, emailId: string) => emailRoutes(services).send(user, emailId);
+const confirm = (user: Pick<TestUser, "userId">, emailId: string, code: string) => emailRoutes(services).confirm(user, emailId, { code });
 
 const limitHeaders = (res: { headers: Record<string, string> }) => ({
   limit: res.headers["X-RateLimit-Limit"],

@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler } from "../handlers/http/confirmVerification.js";
-import { handler as sendHandler } from "../handlers/http/sendVerification.js";
-import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   latestCode,
   ManualClock,
@@ -24,15 +21,7 @@ beforeEach(async () => {
   ({ services, clock, alice } = await emailTestBed());
 });
 
-const confirm = (user: Pick<TestUser, "userId">, emailId: string, body: unknown) =>
-  invoke(handler, {
-    method: "POST",
-    path: `/users/me/emails/${emailId}/verify/confirm`,
-    resource: "/users/me/emails/{emailId}/verify/confirm",
-    pathParameters: { emailId },
-    body: body as object,
-    claims: claimsOf(user, services),
-  });
+const confirm = (user: Pick<TestUser, "userId">, emailId: string, body: unknown) => emailRoutes(services).confirm(user, emailId, body);
 
 /** A six-digit code that is not `code`. */
 const wrong = (code: string, n = 1) => String((Number(code) + n) % 1_000_000).padStart(6, "0");
@@ -100,12 +89,7 @@ describe("POST /users/me/emails/{emailId}/verify/confirm", () => {
     expect(res.headers["Retry-After"]).toBe("0");
 
     // A new code brings the address back.
-    const sent = await invoke(sendHandler, {
-      method: "POST",
-      path: `/users/me/emails/${record.emailId}/verify`,
-      pathParameters: { emailId: record.emailId },
-      claims: claimsOf(alice, services),
-    });
+    const sent = await emailRoutes(services).send(alice, record.emailId);
     expect(sent.statusCode).toBe(200);
     expect((await confirm(alice, record.emailId, { code: latestCode(services, "new@example.com") })).statusCode).toBe(200);
   });

@@ -1,10 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler } from "../handlers/http/sendVerification.js";
-import { handler as confirmHandler } from "../handlers/http/confirmVerification.js";
-import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   ManualClock,
   outboxEvents,
@@ -25,25 +22,8 @@ beforeEach(async () => {
   ({ services, clock, alice } = await emailTestBed(new Date("2030-01-01T10:10:00.000Z")));
 });
 
-const send = (user: Pick<TestUser, "userId">, emailId: string, body?: unknown) =>
-  invoke(handler, {
-    method: "POST",
-    path: `/users/me/emails/${emailId}/verify`,
-    resource: "/users/me/emails/{emailId}/verify",
-    pathParameters: { emailId },
-    claims: claimsOf(user, services),
-    ...(body !== undefined ? { body: body as object } : {}),
-  });
-
-const confirm = (user: Pick<TestUser, "userId">, emailId: string, code: string) =>
-  invoke(confirmHandler, {
-    method: "POST",
-    path: `/users/me/emails/${emailId}/verify/confirm`,
-    resource: "/users/me/emails/{emailId}/verify/confirm",
-    pathParameters: { emailId },
-    body: { code },
-    claims: claimsOf(user, services),
-  });
+const send = (user: Pick<TestUser, "userId">, emailId: string, body?: unknown) => emailRoutes(services).send(user, emailId, body);
+const confirm = (user: Pick<TestUser, "userId">, emailId: string, code: string) => emailRoutes(services).confirm(user, emailId, { code });
 
 const windowEnd = Date.parse("2030-01-01T11:00:00.000Z") / 1000;
 

@@ -1,10 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler as adminGetUserActivity } from "../../src/handlers/http/adminGetUserActivity.js";
-import { handler as adminReactivateUser } from "../../src/handlers/http/adminReactivateUser.js";
-import { handler as adminSuspendUser } from "../../src/handlers/http/adminSuspendUser.js";
-import { handler as getMyActivity } from "../../src/handlers/http/getMyActivity.js";
-import { handler as updateMe } from "../../src/handlers/http/updateMe.js";
-import { invoke, type TestClaims } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
+import type { TestClaims } from "../support/apiEvent.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
 
@@ -18,19 +14,11 @@ describe("activity routes", () => {
   let alice: { userId: string; email: string };
   let admin: TestClaims;
 
-  const mine = (claims: TestClaims, query?: Record<string, string>) =>
-    invoke<Page>(getMyActivity, { method: "GET", path: "/users/me/activity", claims, ...(query ? { query } : {}) });
-  const theirs = (userId: string, claims: TestClaims, query?: Record<string, string>) =>
-    invoke<Page>(adminGetUserActivity, {
-      method: "GET",
-      path: `/admin/users/${userId}/activity`,
-      resource: "/admin/users/{userId}/activity",
-      pathParameters: { userId },
-      claims,
-      ...(query ? { query } : {}),
-    });
+  const mine = (as: TestClaims, query?: Record<string, string>) => api<Page>("GET /users/me/activity", { as, ...(query ? { query } : {}) });
+  const theirs = (userId: string, as: TestClaims, query?: Record<string, string>) =>
+    api<Page>("GET /admin/users/{userId}/activity", { params: { userId }, as, ...(query ? { query } : {}) });
   const rename = async (firstName: string) => {
-    const res = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: { sub: alice.userId }, body: { firstName } });
+    const res = await api("PUT /users/me", { as: { sub: alice.userId }, body: { firstName } });
     expect(res.statusCode).toBe(200);
   };
 
@@ -85,7 +73,7 @@ describe("activity routes", () => {
       await rename("Ann");
       const bob = await signUpUser(services);
       const cursor = (await mine({ sub: alice.userId }, { limit: "1" })).body.nextCursor!;
-      const renamed = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: { sub: bob.userId }, body: { lastName: "Bee" } });
+      const renamed = await api("PUT /users/me", { as: { sub: bob.userId }, body: { lastName: "Bee" } });
       expect(renamed.statusCode).toBe(200);
       const foreign = (await mine({ sub: bob.userId }, { limit: "1" })).body.nextCursor!;
       expect(foreign).toEqual(expect.any(String));
@@ -103,23 +91,15 @@ describe("activity routes", () => {
 
   describe("GET /admin/users/{userId}/activity", () => {
     it("names the admin as the actor of a suspension and a reactivation, with the reason", async () => {
-      const path = (action: string) => `/admin/users/${alice.userId}/${action}`;
-      const params = { pathParameters: { userId: alice.userId }, claims: admin };
-      const suspended = await invoke(adminSuspendUser, {
-        method: "POST",
-        path: path("suspend"),
-        resource: "/admin/users/{userId}/suspend",
+      const params = { userId: alice.userId };
+      const suspended = await api("POST /admin/users/{userId}/suspend", {
+        params,
+        as: admin,
         body: { reason: "Chargeback" },
         headers: { "X-Correlation-Id": "corr-suspend" },
-        ...params,
       });
       expect(suspended.statusCode).toBe(200);
-      const reactivated = await invoke(adminReactivateUser, {
-        method: "POST",
-        path: path("reactivate"),
-        resource: "/admin/users/{userId}/reactivate",
-        ...params,
-      });
+      const reactivated = await api("POST /admin/users/{userId}/reactivate", { params, as: admin });
       expect(reactivated.statusCode).toBe(200);
 
       const res = await theirs(alice.userId, admin);

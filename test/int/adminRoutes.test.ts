@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
-import { handler as adminFindUsers } from "../../src/handlers/http/adminFindUsers.js";
-import { handler as adminGetUser } from "../../src/handlers/http/adminGetUser.js";
-import { handler as adminReactivateUser } from "../../src/handlers/http/adminReactivateUser.js";
-import { handler as adminSuspendUser } from "../../src/handlers/http/adminSuspendUser.js";
-import { handler as getMe } from "../../src/handlers/http/getMe.js";
-import { handler as updateMe } from "../../src/handlers/http/updateMe.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
-import { invoke, type TestClaims } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
+import type { TestClaims } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
@@ -18,35 +13,11 @@ describe("admin routes", () => {
   let services: TestServices;
   let target: { userId: string; email: string };
   let admin: TestClaims;
-  const suspend = (userId: string, body?: string | object, headers?: Record<string, string>, claims = admin) =>
-    invoke(adminSuspendUser, {
-      method: "POST",
-      path: `/admin/users/${userId}/suspend`,
-      resource: "/admin/users/{userId}/suspend",
-      pathParameters: { userId },
-      claims,
-      ...(body !== undefined ? { body } : {}),
-      ...(headers ? { headers } : {}),
-    });
-  const reactivate = (userId: string, claims = admin, headers?: Record<string, string>) =>
-    invoke(adminReactivateUser, {
-      method: "POST",
-      path: `/admin/users/${userId}/reactivate`,
-      resource: "/admin/users/{userId}/reactivate",
-      pathParameters: { userId },
-      claims,
-      ...(headers ? { headers } : {}),
-    });
-  const getUser = (userId: string, claims = admin) =>
-    invoke(adminGetUser, {
-      method: "GET",
-      path: `/admin/users/${userId}`,
-      resource: "/admin/users/{userId}",
-      pathParameters: { userId },
-      claims,
-    });
-  const findUsers = (query: Record<string, string> | undefined, claims = admin) =>
-    invoke(adminFindUsers, { method: "GET", path: "/admin/users", claims, ...(query ? { query } : {}) });
+  const suspend = (userId: string, body?: string | object, headers?: Record<string, string>, as = admin) =>
+    api("POST /admin/users/{userId}/suspend", { params: { userId }, as, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) });
+  const reactivate = (userId: string, as = admin) => api("POST /admin/users/{userId}/reactivate", { params: { userId }, as });
+  const getUser = (userId: string, as = admin) => api("GET /admin/users/{userId}", { params: { userId }, as });
+  const findUsers = (query: Record<string, string> | undefined, as = admin) => api("GET /admin/users", { as, ...(query ? { query } : {}) });
   const stored = () => readItem(services, keys.profile(target.userId));
   const eventsOf = async (type: string) => (await outboxEvents(services)).filter((e) => e.detailType === type);
 
@@ -126,10 +97,10 @@ describe("admin routes", () => {
       });
 
       const own = { sub: target.userId };
-      const write = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: own, body: { firstName: "Eve" } });
+      const write = await api("PUT /users/me", { as: own, body: { firstName: "Eve" } });
       expect(write.statusCode).toBe(403);
       expect(write.body.message).toBe("Account is not active");
-      expect((await invoke(getMe, { method: "GET", path: "/users/me", claims: own })).statusCode).toBe(200);
+      expect((await api("GET /users/me", { as: own })).statusCode).toBe(200);
 
       const again = await suspend(target.userId, { reason: "Another reason" });
       expect(again.statusCode).toBe(200);
@@ -143,7 +114,7 @@ describe("admin routes", () => {
       const reactivated = await eventsOf("user.reactivated");
       expect(reactivated).toHaveLength(1);
       expect(parseEvent("user.reactivated", reactivated[0]!)).toMatchObject({ userId: target.userId });
-      const retry = await invoke(updateMe, { method: "PUT", path: "/users/me", claims: own, body: { firstName: "Eve" } });
+      const retry = await api("PUT /users/me", { as: own, body: { firstName: "Eve" } });
       expect(retry.statusCode).toBe(200);
     });
 

@@ -1,10 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
-import { handler as deleteMe } from "../../src/handlers/http/deleteMe.js";
-import { handler as exportMe } from "../../src/handlers/http/exportMe.js";
-import { handler as updateMe } from "../../src/handlers/http/updateMe.js";
 import { addedEmail, scanTable, verifiedEmail } from "../support/emailFixtures.js";
-import { invoke } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
 
@@ -38,17 +35,12 @@ const kindOf = (sk: string) =>
 describe("GET /users/me/export", () => {
   let services: TestServices;
   let alice: { userId: string; email: string };
-  const exportOf = (userId: string) => invoke<Export>(exportMe, { method: "GET", path: "/users/me/export", claims: { sub: userId } });
+  const exportOf = (userId: string) => api<Export>("GET /users/me/export", { as: { sub: userId } });
 
   beforeEach(async () => {
     services = await createTestServices();
     alice = await signUpUser(services);
-    const renamed = await invoke(updateMe, {
-      method: "PUT",
-      path: "/users/me",
-      claims: { sub: alice.userId },
-      body: { firstName: "Alice", lastName: "Liddell", phone: "+14155550123" },
-    });
+    const renamed = await api("PUT /users/me", { as: { sub: alice.userId }, body: { firstName: "Alice", lastName: "Liddell", phone: "+14155550123" } });
     expect(renamed.statusCode).toBe(200);
     await verifiedEmail(services, alice, "work@example.com");
     await addedEmail(services, alice, "pending@example.com"); // leaves a live code (its hash) in the partition
@@ -135,7 +127,7 @@ describe("GET /users/me/export", () => {
   });
 
   it("works for a deleted account, its deletion in the trail", async () => {
-    const deleted = await invoke(deleteMe, { method: "DELETE", path: "/users/me", claims: { sub: alice.userId } });
+    const deleted = await api("DELETE /users/me", { as: { sub: alice.userId } });
     expect(deleted.statusCode).toBe(200);
 
     // The deleted profile (status index keys, a restore link's pointer once issued) still holds no secret.

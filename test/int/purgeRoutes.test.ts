@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
-import { handler as adminGetUser } from "../../src/handlers/http/adminGetUser.js";
-import { handler as adminPurgeUser } from "../../src/handlers/http/adminPurgeUser.js";
 import { handler as purgeAccounts } from "../../src/handlers/jobs/purgeAccounts.js";
-import { invoke, lambdaContext, type TestClaims } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
+import { lambdaContext, type TestClaims } from "../support/apiEvent.js";
 import { ManualClock } from "../support/emailFixtures.js";
 import { outboxEvents, readItem } from "../support/outbox.js";
 import { NOTHING_LEFT, remainsOf, typicalAccount } from "../support/purgeFixtures.js";
@@ -18,18 +17,9 @@ describe("purge routes and job", () => {
   let services: TestServices;
   let clock: ManualClock;
   let admin: TestClaims;
-  const purge = (userId: string, claims = admin, headers?: Record<string, string>, body?: string | object) =>
-    invoke(adminPurgeUser, {
-      method: "POST",
-      path: `/admin/users/${userId}/purge`,
-      resource: "/admin/users/{userId}/purge",
-      pathParameters: { userId },
-      claims,
-      ...(headers ? { headers } : {}),
-      ...(body !== undefined ? { body } : {}),
-    });
-  const getUser = (userId: string) =>
-    invoke(adminGetUser, { method: "GET", path: `/admin/users/${userId}`, resource: "/admin/users/{userId}", pathParameters: { userId }, claims: admin });
+  const purge = (userId: string, as = admin, headers?: Record<string, string>, body?: string | object) =>
+    api("POST /admin/users/{userId}/purge", { params: { userId }, as, ...(headers ? { headers } : {}), ...(body !== undefined ? { body } : {}) });
+  const getUser = (userId: string) => api("GET /admin/users/{userId}", { params: { userId }, as: admin });
 
   beforeEach(async () => {
     clock = new ManualClock(new Date("2030-02-01T00:00:00.000Z"));

@@ -102,11 +102,14 @@ export function lambdaContext(functionName = "test-function"): Context {
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** Invokes a real handler export and parses its JSON body. */
-export async function invoke<T = Record<string, unknown>>(
-  handler: ProxyHandler,
-  input: ApiEventInput,
-): Promise<{ statusCode: number; headers: Record<string, string>; body: T }> {
+export interface ApiResponse<T> {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/** Invokes a real handler export and parses its JSON body. Route tests call ./apiClient.ts instead. */
+export async function invoke<T = Record<string, unknown>>(handler: ProxyHandler, input: ApiEventInput): Promise<ApiResponse<T>> {
   const result = await handler(apiEvent(input), lambdaContext());
   return {
     statusCode: result.statusCode,

@@ -5,6 +5,7 @@ import { epochSeconds, type Clock } from "../../src/ports/clock.js";
 import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
+import { api } from "./apiClient.js";
 import { outboxEvents as allOutboxEvents } from "./outbox.js";
 import { createTestServices, type TestServices } from "./testServices.js";
 
@@ -50,6 +51,22 @@ export function claimsOf(user: Pick<TestUser, "userId">, services: TestServices,
   return {
     sub: user.userId,
     auth_time: authTime ?? epochSeconds(services.clock.now()),
+  };
+}
+
+/**
+ * The email routes as a signed-in user calls them (auth_time from the service clock), through the
+ * one API client. A body is sent as given: tests of validation pass what they like.
+ */
+export function emailRoutes(services: TestServices) {
+  const as = (user: Pick<TestUser, "userId">) => claimsOf(user, services);
+  const withBody = (body: unknown) => (body !== undefined ? { body: body as object } : {});
+  return {
+    add: (user: Pick<TestUser, "userId">, body: unknown) => api("POST /users/me/emails", { as: as(user), ...withBody(body) }),
+    send: (user: Pick<TestUser, "userId">, emailId: string, body?: unknown) =>
+      api("POST /users/me/emails/{emailId}/verify", { params: { emailId }, as: as(user), ...withBody(body) }),
+    confirm: (user: Pick<TestUser, "userId">, emailId: string, body: unknown) =>
+      api("POST /users/me/emails/{emailId}/verify/confirm", { params: { emailId }, as: as(user), ...withBody(body) }),
   };
 }
 
