@@ -23,7 +23,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? "no-reply@example.com",
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     webUrl: env.WEB_URL || (env.ALLOWED_ORIGINS ?? "").split(",")[0]?.trim() || "http://localhost:3000",
-    reconcileWindowHours: Number(env.RECONCILE_WINDOW_HOURS) || undefined,
+    cognitoCallsPerSecond: Number(env.COGNITO_CALLS_PER_SECOND) || undefined,
     deletionGraceDays: graceDays(env.DELETION_GRACE_DAYS),
     codeSecretParameter: env.CODE_SECRET_PARAMETER || undefined,
     codeSecretFile: env.CODE_SECRET_FILE || undefined,

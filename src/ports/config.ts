@@ -41,6 +41,9 @@ export interface AppConfig {
   codeSecretFile?: string;
   /** Days between DELETE /users/me and the account's purge (SPEC 12.1; DELETION_GRACE_DAYS, default 30). */
   deletionGraceDays: number;
-  /** How far back the reconciliation job looks for Cognito users without a profile (hours). */
-  reconcileWindowHours?: number;
+  /**
+   * Cognito calls per second one container makes at most (COGNITO_CALLS_PER_SECOND, set per
+   * function in serverless.yml beside its reserved concurrency; docs/capacity.md). Unset: unpaced.
+   */
+  cognitoCallsPerSecond?: number | undefined;
 }

@@ -6,12 +6,23 @@ import { logger, traced } from "../../observability.js";
 import type { DirectoryUser, UserDirectory } from "../../ports/userDirectory.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
+import { callPacer } from "./callPacer.js";
+import { DEFAULT_THROTTLE_BUDGET_MS, retryThrottled } from "./throttlingBackoff.js";
+
+/** The client's send, typed per command as the SDK types it. */
+type Send = cognito.CognitoIdentityProviderClient["send"];
 
 export interface CognitoDirectoryConfig {
   region: string;
   userPoolId: string;
   /** cognito-local's URL; unset in AWS. */
-  cognitoEndpoint?: string;
+  cognitoEndpoint?: string;  /**
+   * Calls per second this container makes at most (COGNITO_CALLS_PER_SECOND): with the function's
+   * reserved concurrency, what keeps it under Cognito's category quota. Unset: unpaced.
+   */
+  cognitoCallsPerSecond?: number | undefined;
+  /** How long one call may wait out TooManyRequestsException before failing (ms). */
+  throttleBudgetMs?: number;
 }
 
 /**
@@ -27,8 +38,17 @@ export function createCognitoUserDirectory(config: CognitoDirectoryConfig): User
   const local = Boolean(config.cognitoEndpoint);
   // Created on first use: only the Cognito sync consumer and the reconciler talk to the pool.
   const sdk = lazy(async () => {
-    const client = traced(new cognito.CognitoIdentityProviderClient({ region: config.region, ...localEndpoint(config.cognitoEndpoint) }));
-    return { client };
+    // One try per send: retryThrottled is the retry policy (its comment says why).
+    const raw = traced(new cognito.CognitoIdentityProviderClient({ region: config.region, maxAttempts: 1, ...localEndpoint(config.cognitoEndpoint) }));
+    const pace = callPacer(config.cognitoCallsPerSecond);
+    const budgetMs = config.throttleBudgetMs ?? DEFAULT_THROTTLE_BUDGET_MS;
+    // Every call waits for its slot, and waits out Cognito's throttling (docs/capacity.md).
+    const send: Send = (command) =>
+      retryThrottled(async () => {
+        await pace();
+        return raw.send(command);
+      }, { budgetMs });
+    return { client: { send } };
   });
   const UserPoolId = config.userPoolId;
 

@@ -35,6 +35,7 @@ export function createPostConfirmationHandler({ sleep }: PostConfirmationDeps = 
       userId: sub ?? event.userName,
       email: normalizeEmail(email ?? ""),
       correlationId,
+      username: event.userName,
     };
     const log = logger.createChild({ persistentKeys: { userId: job.userId } });
     if (!job.email) {

@@ -11,17 +11,16 @@ import { reconcileUsers } from "../../usecases/reconcileUsers.js";
 const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
 
 /**
- * Scheduled job: creates the profiles of confirmed Cognito users that have none. The scheduler's
- * event id becomes the correlation id of every user.created event the run writes.
+ * Scheduled job: creates the profiles of confirmed Cognito users that have none, found through
+ * the pending sign-up markers (SPEC 14.2). The scheduler's event id becomes the correlation id of
+ * every user.created event the run writes.
  */
 export const handler = scheduledJob("ReconcileUsers", async (correlationId) => {
   const services = servicesOf();
-  const report = await reconcileUsers(services)({
-    correlationId,
-    ...(services.config.reconcileWindowHours ? { windowHours: services.config.reconcileWindowHours } : {}),
-  });
+  const report = await reconcileUsers(services)({ correlationId });
   logger.info("Reconciliation finished", { report });
   metrics.addMetric("ReconciledProfilesCreated", MetricUnit.Count, report.created);
   metrics.addMetric("ReconcileFailures", MetricUnit.Count, report.failed);
+  metrics.addMetric("SignUpMarkersChecked", MetricUnit.Count, report.checked);
   return report;
 });

@@ -10,7 +10,7 @@ import { createUserFromQueuedSignUp } from "../../usecases/createUserFromQueuedS
 import { lambdaEntry } from "../lambdaEntry.js";
 
 const present = () => z.string().check(z.minLength(1));
-const signUpJob = z.object({ userId: present(), email: present(), correlationId: present() });
+const signUpJob = z.object({ userId: present(), email: present(), correlationId: present(), username: z.optional(present()) });
 
 /** What this function uses of the graph; its bundle holds these adapters only. */
 const servicesOf = composeFrom({ profiles, clock, ids, userDirectory });
