@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
-import { inflateRawSync } from "node:zlib";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
+import { zipEntries } from "../../local/lambda/zipEntries.js";
 
 /**
  * What each packaged function ships (SPEC 13.1, issue 8): the SDK clients it calls, bundled, and no
@@ -73,38 +73,6 @@ const EXPECTED: Record<string, Part[]> = {
   purgeAccounts: ["dynamodb"],
 };
 
-interface ZipFile {
-  name: string;
-  data: () => Buffer;
-}
-
-/** A zip's files, read from its central directory (stored or deflated, as osls writes them). */
-function zipFiles(zip: Buffer): ZipFile[] {
-  let end = zip.length - 22;
-  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end -= 1;
-  if (end < 0) throw new Error("not a zip file");
-  const files: ZipFile[] = [];
-  let offset = zip.readUInt32LE(end + 16);
-  for (let i = 0; i < zip.readUInt16LE(end + 10); i += 1) {
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const entryLength = 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
-    files.push({
-      name,
-      data: () => {
-        const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-        const raw = zip.subarray(start, start + compressedSize);
-        return method === 0 ? raw : inflateRawSync(raw);
-      },
-    });
-    offset += entryLength;
-  }
-  return files;
-}
-
 interface Shipped {
   /** The bundle's input files (source map `sources`), relative to the repository. */
   inputs: string[];
@@ -114,7 +82,7 @@ interface Shipped {
 const shipped = new Map<string, Shipped>();
 beforeAll(() => {
   for (const fn of functions) {
-    const files = zipFiles(readFileSync(join(inject("packageDir"), `${fn.name}.zip`)));
+    const files = zipEntries(readFileSync(join(inject("packageDir"), `${fn.name}.zip`)));
     const handlerFile = fn.handler.file.slice(ROOT.length + 1).replace(/\.ts$/, ".mjs");
     const bundle = files.find((f) => f.name === handlerFile);
     const map = files.find((f) => f.name === `${handlerFile}.map`);

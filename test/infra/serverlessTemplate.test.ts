@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { httpRoutesOf, readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
-import zipEntries from "./support/zipEntries.js";
+import { zipEntries } from "../../local/lambda/zipEntries.js";
 import { asList, readTemplate, resourcePath, resourcesOfType, type CfnTemplate, type IamStatement } from "./support/template.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
