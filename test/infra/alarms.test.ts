@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { correlationIdOf } from "../../src/http/request.js";
 import { namedBlocks, readHclFiles, type HclFile } from "./support/hclBlocks.js";
+import { evaluateMetricMath } from "./support/metricMath.js";
 import { readTemplate, resourcesOfType } from "./support/template.js";
 import { first, local, readTerraform, resource, TERRAFORM_DIR, type TerraformConfig } from "./support/terraform.js";
 
@@ -80,6 +81,20 @@ describe("the API's 5xx rate", () => {
     }
   });
 
+  it("pages on a real rate, not on a handful of failures in a quiet minute", () => {
+    const minimum = Number(tf.variable.api_5xx_min_requests?.[0]?.default);
+    const threshold = Number(tf.variable.api_5xx_rate_percent?.[0]?.default);
+    const expression = String(queries("api_5xx").find((q) => q.id === "rate")?.expression).replace("${var.api_5xx_min_requests}", String(minimum));
+    const breaches = (errors: number | undefined, requests: number | undefined) => (evaluateMetricMath(expression, { errors, requests }) ?? 0) > threshold;
+    expect(breaches(2, 3)).toBe(false); // 67%, but 3 requests: not judged
+    expect(breaches(minimum, minimum)).toBe(true);
+    expect(breaches(30, 1000)).toBe(true); // 3% of a busy minute
+    expect(breaches(5, 1000)).toBe(false); // 0.5%
+    expect(breaches(0, 100_000)).toBe(false);
+    // The old absolute threshold (more than 10 per minute) stayed quiet at 40% errors of 25 requests.
+    expect(breaches(10, 25)).toBe(true);
+  });
+
   it("4xx is a rate too, a warning with the same minimum", () => {
     expect(String(queries("api_4xx_warning").find((q) => q.id === "rate")?.expression)).toBe(
       "IF(requests >= ${var.api_5xx_min_requests}, 100 * errors / requests, 0)",
@@ -138,6 +153,13 @@ describe("scheduled jobs", () => {
     expect(job).toMatchObject({ for_each: "${local.scheduled_jobs}", evaluation_periods: 1, datapoints_to_alarm: 1, threshold: 0 });
     expect(String(queries("scheduled_job_failed").find((q) => q.id === "failed")?.expression)).toBe("FILL(errors, 0) + FILL(unfinished, 0)");
     expect(metricOf("scheduled_job_failed", "errors")).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Errors" });
+    const failed = String(queries("scheduled_job_failed").find((q) => q.id === "failed")?.expression);
+    // A run that threw, a run that returned with unfinished items, a clean run, no run in the period.
+    expect(evaluateMetricMath(failed, { errors: 1, unfinished: undefined })).toBeGreaterThan(0);
+    expect(evaluateMetricMath(failed, { errors: 0, unfinished: 3 })).toBeGreaterThan(0);
+    expect(evaluateMetricMath(failed, { errors: 0, unfinished: 0 })).toBe(0);
+    expect(evaluateMetricMath(failed, { errors: undefined, unfinished: undefined }) ?? 0).toBe(0);
+    expect(job.treat_missing_data).toBe("notBreaching");
   });
 
   it("count what a run left unfinished with the metric the job's code emits", () => {
