@@ -1,5 +1,11 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { parseArgs } from "node:util";
 import { redriveDeadLetters, type DeadLetterSource } from "./redriveDeadLetters.js";
 
@@ -64,6 +70,19 @@ const report = await redriveDeadLetters({
   maxMessages: values.max ? Number(values.max) : undefined,
   dryRun: values["dry-run"],
 });
+// A dry run took the messages only to count them: make them visible again at once, or the real
+// run right after it (as the runbook does) would find the queue empty for the visibility timeout.
+if (values["dry-run"]) {
+  const handles = [...receipts.values()];
+  for (let i = 0; i < handles.length; i += 10) {
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: handles.slice(i, i + 10).map((handle, index) => ({ Id: String(index), ReceiptHandle: handle, VisibilityTimeout: 0 })),
+      }),
+    );
+  }
+}
 process.stdout.write(
   `${values["dry-run"] ? "would redrive" : "redriven"}: ${report.redriven}, refused by the bus: ${report.failed.length}, unreadable: ${report.unreadable.length}\n`,
 );
