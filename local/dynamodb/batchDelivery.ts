@@ -66,7 +66,8 @@ export async function deliverBatch(batch: DynamoDBRecord[], d: BatchDelivery): P
   let pending = batch;
   for (let attempt = 1; ; attempt++) {
     if (maxRecordAgeSeconds >= 0) {
-      const expired = pending.filter((record) => ageSeconds(record, readAt, now()) > maxRecordAgeSeconds);
+      const at = now();
+      const expired = pending.filter((record) => ageSeconds(record, readAt, at) > maxRecordAgeSeconds);
       if (expired.length > 0) await discard(d, { records: expired, attempts: attempt - 1, error: "Record is older than the maximum record age" });
       pending = pending.filter((record) => !expired.includes(record));
       if (pending.length === 0) return true;
