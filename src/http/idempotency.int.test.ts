@@ -1,7 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { handler as addEmail } from "../handlers/http/addEmail.js";
-import { handler as confirmVerification } from "../handlers/http/confirmVerification.js";
-import { invoke } from "../../test/support/apiEvent.js";
+import { api } from "../../test/support/apiClient.js";
 import {
   addedEmail,
   claimsOf,
@@ -21,13 +19,7 @@ beforeEach(async () => {
 });
 
 const add = (user: Pick<TestUser, "userId">, email: string, key?: string) =>
-  invoke(addEmail, {
-    method: "POST",
-    path: "/users/me/emails",
-    body: { email },
-    claims: claimsOf(user, services),
-    ...(key !== undefined ? { headers: { "Idempotency-Key": key } } : {}),
-  });
+  api("POST /users/me/emails", { body: { email }, as: claimsOf(user, services), ...(key !== undefined ? { headers: { "Idempotency-Key": key } } : {}) });
 
 const emailItems = async (address: string) =>
   (await scanTable(services)).filter((i) => String(i.SK).startsWith("EMAIL#") && i.email === address);
@@ -77,13 +69,11 @@ describe("Idempotency-Key on POST routes", () => {
   it("replays a confirmation instead of answering 400 for the consumed code", async () => {
     const { record, code } = await addedEmail(services, alice, "new@example.com");
     const confirm = () =>
-      invoke(confirmVerification, {
-        method: "POST",
-        path: `/users/me/emails/${record.emailId}/verify/confirm`,
-        pathParameters: { emailId: record.emailId },
+      api("POST /users/me/emails/{emailId}/verify/confirm", {
+        params: { emailId: record.emailId },
         body: { code },
         headers: { "Idempotency-Key": "confirm-1" },
-        claims: claimsOf(alice, services),
+        as: claimsOf(alice, services),
       });
     const first = await confirm();
     const retry = await confirm();

@@ -1,9 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler as listHandler } from "../handlers/http/listEmails.js";
-import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   ManualClock,
   signedUpUser,
@@ -28,11 +26,7 @@ describe("GET /users/me/emails", () => {
     const third = await addedEmail(services, alice, "third@example.com");
     await signedUpUser(services, "someone-else@example.com");
 
-    const res = await invoke<{ emails: unknown[] }>(listHandler, {
-      method: "GET",
-      path: "/users/me/emails",
-      claims: claimsOf(alice, services),
-    });
+    const res = await emailRoutes(services).list<{ emails: unknown[] }>(alice);
     expect(res.statusCode).toBe(200);
     expect(res.body.emails).toEqual([
       expect.objectContaining({ emailId: alice.primaryEmailId, email: alice.email, isPrimary: true, isVerified: true }),

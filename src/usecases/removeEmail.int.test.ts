@@ -1,9 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler } from "../handlers/http/removeEmail.js";
-import { invoke } from "../../test/support/apiEvent.js";
 import {
   addedEmail,
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   outboxEvents,
   scanTable,
@@ -19,14 +17,7 @@ beforeEach(async () => {
   ({ services, alice } = await emailTestBed());
 });
 
-const remove = (user: Pick<TestUser, "userId">, emailId: string) =>
-  invoke(handler, {
-    method: "DELETE",
-    path: `/users/me/emails/${emailId}`,
-    resource: "/users/me/emails/{emailId}",
-    pathParameters: { emailId },
-    claims: claimsOf(user, services),
-  });
+const remove = (user: Pick<TestUser, "userId">, emailId: string) => emailRoutes(services).remove(user, emailId);
 
 describe("DELETE /users/me/emails/{emailId}", () => {
   it("removes the address, its claim and code in one go, and writes email.removed", async () => {

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../observability.js";
 import { userActor } from "../domain/activity.js";
-import { handler } from "../handlers/http/restoreAccount.js";
-import { handler as revertHandler } from "../handlers/http/revertPrimaryEmail.js";
-import { invoke } from "../../test/support/apiEvent.js";
+import { api } from "../../test/support/apiClient.js";
 import { emailTestBed, ManualClock, outboxEvents, scanTable, type TestUser } from "../../test/support/emailFixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { createTestServices } from "../../test/support/testServices.js";
@@ -21,8 +19,7 @@ beforeEach(async () => {
 
 const INVALID = { statusCode: 400, error: "Bad Request", message: "Invalid or expired link" };
 
-const restore = (body: unknown, target = handler) =>
-  invoke(target, { method: "POST", path: "/account/restore", body: body as object });
+const restore = (body: unknown, route: "POST /account/restore" | "POST /account/revert" = "POST /account/restore") => api(route, { body: body as object });
 
 /** Deletes alice's account and returns the token of the restore link mailed to her. */
 async function deleteAndGetToken(): Promise<string> {
@@ -70,12 +67,12 @@ describe("POST /account/restore", () => {
   it("answers 400 \"Invalid or expired link\" for a used, unknown, malformed or other-purpose token", async () => {
     const token = await deleteAndGetToken();
     for (const body of [{ token: "A".repeat(43) }, { token: "short" }, { token: 7 }, {}, "not json"]) {
-      const res = await invoke(handler, { method: "POST", path: "/account/restore", body: body as object });
+      const res = await restore(body);
       expect(res.statusCode).toBe(400);
       expect(res.body).toMatchObject(body === "not json" ? { statusCode: 400 } : INVALID);
     }
     // A restore token on the revert route is refused, and is not spent by it.
-    expect((await restore({ token }, revertHandler)).body).toMatchObject(INVALID);
+    expect((await restore({ token }, "POST /account/revert")).body).toMatchObject(INVALID);
     expect((await restore({ token })).statusCode).toBe(200);
     expect((await restore({ token })).body).toMatchObject(INVALID);
   });

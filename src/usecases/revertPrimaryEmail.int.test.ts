@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { userActor } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
-import { handler } from "../handlers/http/revertPrimaryEmail.js";
-import { invoke } from "../../test/support/apiEvent.js";
+import { api } from "../../test/support/apiClient.js";
 import { emailTestBed, ManualClock, outboxEvents, scanTable, signedUpUser, verifiedEmail, type TestUser } from "../../test/support/emailFixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { addEmail } from "./addEmail.js";
@@ -23,7 +22,7 @@ beforeEach(async () => {
 
 const INVALID = { statusCode: 400, message: "Invalid or expired link" };
 const caller = () => ({ userId: alice.userId, groups: [], authTime: epochSeconds(clock.now()) });
-const revert = (token: string) => invoke(handler, { method: "POST", path: "/account/revert", body: { token } });
+const revert = (token: string) => api("POST /account/revert", { body: { token } });
 
 /** Makes `emailId` primary and returns the token of the revert link mailed to `oldAddress`. */
 async function changePrimary(emailId: string, oldAddress: string): Promise<string> {

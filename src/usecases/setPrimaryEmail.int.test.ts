@@ -1,11 +1,10 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EmailRecord } from "../domain/email.js";
-import { handler } from "../handlers/http/setPrimaryEmail.js";
-import { invoke } from "../../test/support/apiEvent.js";
+import { api } from "../../test/support/apiClient.js";
 import {
   addedEmail,
-  claimsOf,
+  emailRoutes,
   emailTestBed,
   ManualClock,
   outboxEvents,
@@ -24,14 +23,7 @@ beforeEach(async () => {
   ({ services, clock, alice } = await emailTestBed());
 });
 
-const makePrimary = (user: Pick<TestUser, "userId">, emailId: string, authTime?: number) =>
-  invoke(handler, {
-    method: "PUT",
-    path: `/users/me/emails/${emailId}/primary`,
-    resource: "/users/me/emails/{emailId}/primary",
-    pathParameters: { emailId },
-    claims: claimsOf(user, services, authTime),
-  });
+const makePrimary = (user: Pick<TestUser, "userId">, emailId: string, authTime?: number) => emailRoutes(services).makePrimary(user, emailId, authTime);
 
 const profileItem = async (userId: string) =>
   (await scanTable(services)).find((i) => i.PK === `USER#${userId}` && i.SK === "PROFILE");
@@ -89,12 +81,7 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
     expect(stale.body.message).toBe("Recent sign-in required");
     expect((await profileItem(alice.userId))?.email).toBe(alice.email);
 
-    const noAuthTime = await invoke(handler, {
-      method: "PUT",
-      path: `/users/me/emails/${next.emailId}/primary`,
-      pathParameters: { emailId: next.emailId },
-      claims: { sub: alice.userId, auth_time: "" },
-    });
+    const noAuthTime = await api("PUT /users/me/emails/{emailId}/primary", { params: { emailId: next.emailId }, as: { sub: alice.userId, auth_time: "" } });
     expect(noAuthTime.statusCode).toBe(403);
 
     const fresh = await makePrimary(alice, next.emailId, nowEpoch - 15 * 60 + 5);

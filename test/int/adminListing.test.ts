@@ -1,13 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { userActor } from "../../src/domain/activity.js";
-import { handler as adminFindUsers } from "../../src/handlers/http/adminFindUsers.js";
-import { handler as adminGetUserActivity } from "../../src/handlers/http/adminGetUserActivity.js";
-import { handler as adminPurgeUser } from "../../src/handlers/http/adminPurgeUser.js";
-import { handler as adminReactivateUser } from "../../src/handlers/http/adminReactivateUser.js";
-import { handler as adminSuspendUser } from "../../src/handlers/http/adminSuspendUser.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
-import { invoke, type TestClaims } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
+import type { TestClaims } from "../support/apiEvent.js";
 import { ManualClock } from "../support/emailFixtures.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
@@ -29,21 +25,12 @@ describe("GET /admin/users?status= (the admin listing)", () => {
   let clock: ManualClock;
   let admin: TestClaims;
 
-  const list = (query: Record<string, string>, claims = admin) =>
-    invoke<Listing>(adminFindUsers, { method: "GET", path: "/admin/users", claims, query });
-  const post = (handler: typeof adminSuspendUser, action: string, userId: string, body?: object) =>
-    invoke(handler, {
-      method: "POST",
-      path: `/admin/users/${userId}/${action}`,
-      resource: `/admin/users/{userId}/${action}`,
-      pathParameters: { userId },
-      claims: admin,
-      headers: { "Idempotency-Key": randomUUID() },
-      ...(body ? { body } : {}),
-    });
+  const list = (query: Record<string, string>, as = admin) => api<Listing>("GET /admin/users", { as, query });
+  const post = (action: "suspend" | "reactivate" | "purge", userId: string, body?: object) =>
+    api(`POST /admin/users/{userId}/${action}`, { params: { userId }, as: admin, headers: { "Idempotency-Key": randomUUID() }, ...(body ? { body } : {}) });
   const suspend = async (userId: string) => {
     clock.advance(60);
-    expect((await post(adminSuspendUser, "suspend", userId, { reason: "spam" })).statusCode).toBe(200);
+    expect((await post("suspend", userId, { reason: "spam" })).statusCode).toBe(200);
   };
   /** Every page of a listing, following nextCursor. */
   const allPages = async (status: string, limit: number) => {
@@ -77,8 +64,8 @@ describe("GET /admin/users?status= (the admin listing)", () => {
     expect(listed[0]).toEqual({ userId: users[4]!.userId, email: users[4]!.email, status: "suspended", updatedAt: expect.any(String) });
     expect(listed.map((item) => item.updatedAt)).toEqual([...listed.map((item) => item.updatedAt)].sort().reverse());
 
-    expect((await post(adminReactivateUser, "reactivate", users[4]!.userId)).statusCode).toBe(200);
-    expect((await post(adminReactivateUser, "reactivate", users[1]!.userId)).statusCode).toBe(200);
+    expect((await post("reactivate", users[4]!.userId)).statusCode).toBe(200);
+    expect((await post("reactivate", users[1]!.userId)).statusCode).toBe(200);
     const after = await list({ status: "suspended" });
     expect(after.body.items.map((item) => item.userId)).toEqual([users[3]!.userId, users[2]!.userId, users[0]!.userId]);
     expect(after.body).not.toHaveProperty("nextCursor");
@@ -97,7 +84,7 @@ describe("GET /admin/users?status= (the admin listing)", () => {
     expect(res.body.items[0]).toEqual({ userId: second.userId, email: second.email, status: "deleted", updatedAt: expect.any(String), purgeAt });
     expect(await list({ status: "suspended" })).toMatchObject({ statusCode: 200, body: { items: [] } });
 
-    expect((await post(adminPurgeUser, "purge", second.userId)).statusCode).toBe(200);
+    expect((await post("purge", second.userId)).statusCode).toBe(200);
     expect((await list({ status: "deleted" })).body.items.map((item) => item.userId)).toEqual([first.userId]);
   });
 
@@ -129,14 +116,7 @@ describe("GET /admin/users?status= (the admin listing)", () => {
 
       const [body, signature] = cursor.split(".") as [string, string];
       const edited = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, "base64url").toString()), id: "someone-else" })).toString("base64url");
-      const activity = await invoke<Listing>(adminGetUserActivity, {
-        method: "GET",
-        path: `/admin/users/${admin.sub}/activity`,
-        resource: "/admin/users/{userId}/activity",
-        pathParameters: { userId: admin.sub },
-        claims: admin,
-        query: { limit: "1" },
-      });
+      const activity = await api<Listing>("GET /admin/users/{userId}/activity", { params: { userId: admin.sub }, as: admin, query: { limit: "1" } });
       for (const bad of [`${edited}.${signature}`, `${body}.${signature.slice(0, -2)}`, "garbage", activity.body.nextCursor ?? "x.y"]) {
         const res = await list({ status: "suspended", cursor: bad });
         expect(res.statusCode, bad).toBe(400);
@@ -148,8 +128,8 @@ describe("GET /admin/users?status= (the admin listing)", () => {
 
   it("keeps ?email= the lookup", async () => {
     const user = await signUpUser(services);
-    const res = await invoke<{ profile: { userId: string } }>(adminFindUsers, { method: "GET", path: "/admin/users", claims: admin, query: { email: user.email } });
+    const res = await api<{ profile: { userId: string } }>("GET /admin/users", { as: admin, query: { email: user.email } });
     expect(res).toMatchObject({ statusCode: 200, body: { profile: { userId: user.userId } } });
-    expect((await invoke(adminFindUsers, { method: "GET", path: "/admin/users", claims: admin })).statusCode).toBe(400);
+    expect((await api("GET /admin/users", { as: admin })).statusCode).toBe(400);
   });
 });

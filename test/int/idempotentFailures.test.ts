@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { handler as adminReactivateUser } from "../../src/handlers/http/adminReactivateUser.js";
-import { handler as adminSuspendUser } from "../../src/handlers/http/adminSuspendUser.js";
-import { handler as sendVerification } from "../../src/handlers/http/sendVerification.js";
-import { invoke, type TestClaims } from "../support/apiEvent.js";
+import { api } from "../support/apiClient.js";
+import type { TestClaims } from "../support/apiEvent.js";
 import { claimsOf, emailTestBed, scanTable, type TestUser } from "../support/emailFixtures.js";
 import type { TestServices } from "../support/testServices.js";
 import { signUpUser } from "../support/users.js";
@@ -28,32 +26,17 @@ const key = { "Idempotency-Key": "retry-me" };
 describe("a failed idempotent request leaves no record, so its key can be retried", () => {
   it("POST /users/me/emails/{emailId}/verify of an unknown address", async () => {
     const emailId = randomUUID();
-    const res = await invoke(sendVerification, {
-      method: "POST",
-      path: `/users/me/emails/${emailId}/verify`,
-      resource: "/users/me/emails/{emailId}/verify",
-      pathParameters: { emailId },
-      claims: claimsOf(alice, services),
-      headers: key,
-    });
+    const res = await api("POST /users/me/emails/{emailId}/verify", { params: { emailId }, as: claimsOf(alice, services), headers: key });
     expect(res.statusCode).toBe(404);
     expect(await idempotencyRecords(alice.userId)).toEqual([]);
   });
 
   it.each([
-    ["suspend", adminSuspendUser, { reason: "abuse" }],
-    ["reactivate", adminReactivateUser, undefined],
-  ] as const)("POST /admin/users/{userId}/%s of an unknown user", async (action, handler, body) => {
+    ["suspend", { reason: "abuse" }],
+    ["reactivate", undefined],
+  ] as const)("POST /admin/users/{userId}/%s of an unknown user", async (action, body) => {
     const userId = randomUUID();
-    const res = await invoke(handler, {
-      method: "POST",
-      path: `/admin/users/${userId}/${action}`,
-      resource: `/admin/users/{userId}/${action}`,
-      pathParameters: { userId },
-      claims: admin,
-      headers: key,
-      ...(body ? { body } : {}),
-    });
+    const res = await api(`POST /admin/users/{userId}/${action}`, { params: { userId }, as: admin, headers: key, ...(body ? { body } : {}) });
     expect(res.statusCode).toBe(404);
     expect(await idempotencyRecords(admin.sub)).toEqual([]);
   });

@@ -59,7 +59,7 @@ export function claimsOf(user: Pick<TestUser, "userId">, services: TestServices,
  * one API client. A body is sent as given: tests of validation pass what they like.
  */
 export function emailRoutes(services: TestServices) {
-  const as = (user: Pick<TestUser, "userId">) => claimsOf(user, services);
+  const as = (user: Pick<TestUser, "userId">, authTime?: number) => claimsOf(user, services, authTime);
   const withBody = (body: unknown) => (body !== undefined ? { body: body as object } : {});
   return {
     add: (user: Pick<TestUser, "userId">, body: unknown) => api("POST /users/me/emails", { as: as(user), ...withBody(body) }),
@@ -67,6 +67,11 @@ export function emailRoutes(services: TestServices) {
       api("POST /users/me/emails/{emailId}/verify", { params: { emailId }, as: as(user), ...withBody(body) }),
     confirm: (user: Pick<TestUser, "userId">, emailId: string, body: unknown) =>
       api("POST /users/me/emails/{emailId}/verify/confirm", { params: { emailId }, as: as(user), ...withBody(body) }),
+    list: <T = Record<string, unknown>>(user: Pick<TestUser, "userId">) => api<T>("GET /users/me/emails", { as: as(user) }),
+    remove: (user: Pick<TestUser, "userId">, emailId: string) => api("DELETE /users/me/emails/{emailId}", { params: { emailId }, as: as(user) }),
+    /** `authTime`: when the caller signed in (epoch seconds); the service clock's now by default. */
+    makePrimary: (user: Pick<TestUser, "userId">, emailId: string, authTime?: number) =>
+      api("PUT /users/me/emails/{emailId}/primary", { params: { emailId }, as: as(user, authTime) }),
   };
 }
 

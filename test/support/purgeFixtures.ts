@@ -2,10 +2,9 @@ import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { GSI1, GSI2 } from "../../src/adapters/dynamodb/tableDefinition.js";
 import { userActor } from "../../src/domain/activity.js";
-import { handler as addEmailHandler } from "../../src/handlers/http/addEmail.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
 import { updateProfile } from "../../src/usecases/updateProfile.js";
-import { invoke } from "./apiEvent.js";
+import { api } from "./apiClient.js";
 import { addedEmail, signedUpUser, verifiedEmail } from "./emailFixtures.js";
 import type { TestServices } from "./testServices.js";
 
@@ -30,13 +29,7 @@ export async function typicalAccount(services: TestServices, options: { deleted?
   await verifiedEmail(services, user, addresses[1]!);
   await verifiedEmail(services, user, addresses[2]!);
   await addedEmail(services, user, addresses[3]!);
-  const viaRoute = await invoke(addEmailHandler, {
-    method: "POST",
-    path: "/users/me/emails",
-    claims: { sub: user.userId },
-    headers: { "Idempotency-Key": `add-${tag}` },
-    body: { email: addresses[4] },
-  });
+  const viaRoute = await api("POST /users/me/emails", { as: { sub: user.userId }, headers: { "Idempotency-Key": `add-${tag}` }, body: { email: addresses[4] } });
   if (viaRoute.statusCode !== 201) throw new Error(`add through the route: ${viaRoute.statusCode} ${JSON.stringify(viaRoute.body)}`);
 
   // created, 4 added, 2 verified: 7 so far; profile updates make up the rest (the deletion is one more).
