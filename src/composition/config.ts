@@ -24,6 +24,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     webUrl: env.WEB_URL || (env.ALLOWED_ORIGINS ?? "").split(",")[0]?.trim() || "http://localhost:3000",
     cognitoCallsPerSecond: Number(env.COGNITO_CALLS_PER_SECOND) || undefined,
+    relayRetryBaseMs: env.RELAY_RETRY_BASE_MS && Number(env.RELAY_RETRY_BASE_MS) >= 0 ? Number(env.RELAY_RETRY_BASE_MS) : undefined,
     deletionGraceDays: graceDays(env.DELETION_GRACE_DAYS),
     codeSecretParameter: env.CODE_SECRET_PARAMETER || undefined,
     codeSecretFile: env.CODE_SECRET_FILE || undefined,

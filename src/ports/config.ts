@@ -46,4 +46,9 @@ export interface AppConfig {
    * function in serverless.yml beside its reserved concurrency; docs/capacity.md). Unset: unpaced.
    */
   cognitoCallsPerSecond?: number | undefined;
+  /**
+   * The outbox relay's first pause between its own PutEvents rounds, in ms (RELAY_RETRY_BASE_MS),
+   * doubled each round up to 8 times it. Unset in AWS (250 ms); short for the tests.
+   */
+  relayRetryBaseMs?: number | undefined;
 }

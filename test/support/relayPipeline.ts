@@ -70,7 +70,10 @@ export async function startRelayPipeline(
   return { services, server, bus, poller, failures, delivered, stop };
 }
 
-/** Sets RELAY_RETRY_BASE_MS for a test file; returns the function that puts the old value back. */
+/**
+ * Sets RELAY_RETRY_BASE_MS for a test file, before its graphs are built (their config reads it);
+ * returns the function that puts the old value back.
+ */
 export function relayRetriesFast(ms = 5): () => void {
   const previous = process.env.RELAY_RETRY_BASE_MS;
   process.env.RELAY_RETRY_BASE_MS = String(ms);

@@ -5,6 +5,7 @@ import { composeFrom } from "../../composition/compose.js";
 import { deadLetterQueue } from "../../composition/factories/deadLetterQueue.js";
 import { eventPublisher } from "../../composition/factories/eventPublisher.js";
 import { logger, metrics } from "../../observability.js";
+import type { AppConfig } from "../../ports/config.js";
 import { lambdaEntry } from "../lambdaEntry.js";
 import { recentlyPublished, relayOutboxEvents, type RelayOptions } from "../../usecases/relayOutboxEvents.js";
 
@@ -14,14 +15,9 @@ const servicesOf = composeFrom({ eventPublisher, deadLetterQueue });
 /** Kept across invocations of this instance: a stream retry does not send an accepted event again. */
 const published = recentlyPublished();
 
-/**
- * The relay's pause between its own rounds of PutEvents. RELAY_RETRY_BASE_MS shortens it for the
- * local stack and the tests; in AWS the defaults hold (about 4 s over 5 rounds per invocation).
- */
-const retryOptions = (): RelayOptions => {
-  const baseDelayMs = Number(process.env.RELAY_RETRY_BASE_MS);
-  return Number.isFinite(baseDelayMs) && baseDelayMs >= 0 && process.env.RELAY_RETRY_BASE_MS ? { baseDelayMs, maxDelayMs: baseDelayMs * 8 } : {};
-};
+/** The relay's pause between its own rounds: the defaults in AWS (about 4 s over 5 rounds), shorter in tests. */
+const retryOptions = ({ relayRetryBaseMs }: AppConfig): RelayOptions =>
+  relayRetryBaseMs === undefined ? {} : { baseDelayMs: relayRetryBaseMs, maxDelayMs: relayRetryBaseMs * 8 };
 
 /**
  * The outbox relay, on the table's stream. It answers with the partial-batch response shape
@@ -37,7 +33,8 @@ const retryOptions = (): RelayOptions => {
  */
 const relay = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const { entries, unreadable } = outboxEntriesOf(event.Records);
-  const report = await relayOutboxEvents(servicesOf(), { ...retryOptions(), published })(entries);
+  const services = servicesOf();
+  const report = await relayOutboxEvents(services, { ...retryOptions(services.config), published })(entries);
 
   for (const e of report.published) {
     logger.info("Event published", { correlationId: e.correlationId, eventId: e.eventId, detailType: e.detailType, attempts: e.attempts });
