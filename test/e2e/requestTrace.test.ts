@@ -116,4 +116,17 @@ describe.skipIf(Boolean(process.env.API_URL))("one request followed by its corre
     const consumed = await until(() => lines().find((l) => l.message === "Cognito sync" && l.correlationId === correlationId));
     expect(consumed).toMatchObject({ detailType: "user.deleted" });
   }, 60_000);
+
+  it("without an X-Correlation-Id the gateway's request id is the correlation id, the same in its access line and the handler's", async () => {
+    const token = await signedInUser();
+    const response = await fetch(`${apiUrl}/users/me`, { headers: { Authorization: token } });
+    expect(response.status).toBe(200);
+    const correlationId = response.headers.get("x-correlation-id") ?? "";
+    expect(correlationId).toBe(response.headers.get("x-amzn-requestid"));
+
+    const completed = await until(() => lines().find((l) => l.message === "Request completed" && l.correlationId === correlationId));
+    expect(completed).toMatchObject({ requestId: correlationId, route: "/users/me", method: "GET", status: 200 });
+    const access = await until(() => lines().find((l) => !("level" in l) && Object.values(l).includes(correlationId)));
+    expect(Object.values(access)).toContain("200");
+  }, 60_000);
 });
