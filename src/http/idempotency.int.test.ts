@@ -1,14 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../test/support/apiClient.js";
-import {
-  addedEmail,
-  claimsOf,
-  emailTestBed,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, changeEvents, claimsOf, emailTestBed, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -35,7 +27,7 @@ describe("Idempotency-Key on POST routes", () => {
     expect(retry.headers["X-RateLimit-Remaining"]).toBe(first.headers["X-RateLimit-Remaining"]);
     expect(retry.headers["Idempotent-Replayed"]).toBe("true");
     expect(await emailItems("new@example.com")).toHaveLength(1);
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.added")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "email.added")).toHaveLength(1);
     expect(services.mailbox.to("new@example.com")).toHaveLength(1);
 
     const stored = (await scanTable(services)).filter((i) => i.PK === `IDEMPOTENCY#${alice.userId}`);
@@ -51,7 +43,7 @@ describe("Idempotency-Key on POST routes", () => {
   });
 
   it("keeps keys apart per user: another user's same key and body is a new request", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     expect((await add(alice, "alices@example.com", "shared-key")).statusCode).toBe(201);
     const bobs = await add(bob, "alices@example.com", "shared-key");
     expect(bobs.statusCode).toBe(409);
@@ -59,7 +51,7 @@ describe("Idempotency-Key on POST routes", () => {
   });
 
   it("does not keep refusals: a failed request may be retried with the same key", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const taken = await add(alice, bob.email, "key-2");
     expect(taken.statusCode).toBe(409);
     expect((await scanTable(services)).filter((i) => i.PK === `IDEMPOTENCY#${alice.userId}`)).toEqual([]);
@@ -80,7 +72,7 @@ describe("Idempotency-Key on POST routes", () => {
     expect(first.statusCode).toBe(200);
     expect(retry.statusCode).toBe(200);
     expect(retry.body).toEqual(first.body);
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.verified")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "email.verified")).toHaveLength(1);
   });
 
   it("answers 409 while the first request with the key is still running", async () => {

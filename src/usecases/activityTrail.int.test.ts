@@ -9,14 +9,7 @@ import { ConcurrentModificationError, EmailLimitReachedError } from "../domain/e
 import { createEvent } from "../domain/events.js";
 import { MAX_EMAILS_PER_USER } from "../domain/user.js";
 import { epochSeconds } from "../ports/clock.js";
-import {
-  addedEmail,
-  latestCode,
-  ManualClock,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, latestCode, ManualClock, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import { outboxEvents as allOutboxEvents, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { addEmail } from "./addEmail.js";
@@ -39,7 +32,7 @@ beforeEach(async () => {
   clock = new ManualClock();
   nextIds = [];
   services = await createTestServices({ clock, ids: { newId: () => nextIds.shift() ?? randomUUID() } });
-  alice = await signedUpUser(services);
+  alice = await signUpUser(services);
 });
 
 /** The raw activity items of a user's partition, oldest first (sort-key order). */
@@ -57,7 +50,7 @@ const tick = () => clock.advance(1);
 
 describe("the activity trail", () => {
   it("every change writes one activity beside its outbox event: same id, type, time, correlation id, and the actor of its path", async () => {
-    const admin = await signedUpUser(services);
+    const admin = await signUpUser(services);
     tick();
     await updateProfile(services)({ userId: alice.userId, patch: { firstName: "Alice" }, correlationId: "c-update" });
     tick();
@@ -131,7 +124,7 @@ describe("the activity trail", () => {
   });
 
   it("a takeover shows the service removing the stale holder's address, not who took it", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     tick();
     await addEmail(services)({ userId: bob.userId, email: "contested@example.com", correlationId: "c-bob" });
     clock.advance(16 * 60); // bob's code, and with it his claim's block, has expired

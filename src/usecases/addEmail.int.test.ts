@@ -1,14 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  emailRoutes,
-  emailTestBed,
-  ManualClock,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { changeEvents, emailRoutes, emailTestBed, ManualClock, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import { removeEmail } from "./removeEmail.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
@@ -76,7 +68,7 @@ describe("POST /users/me/emails", () => {
     ]);
     expect(emails).toHaveLength(1);
 
-    const events = await outboxEvents(services);
+    const events = await changeEvents(services);
     expect(events.map((e) => e.detailType)).toEqual(["email.added"]);
     expect(events[0]?.detail).toMatchObject({
       userId: alice.userId,
@@ -99,14 +91,14 @@ describe("POST /users/me/emails", () => {
   });
 
   it("answers 409 with one message for the caller's own and another user's address", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const own = await add(alice, { email: alice.email.toUpperCase() });
     const others = await add(alice, { email: bob.email });
     for (const res of [own, others]) {
       expect(res.statusCode).toBe(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: "Conflict", message: "Email address is not available" });
     }
-    expect(await outboxEvents(services)).toEqual([]);
+    expect(await changeEvents(services)).toEqual([]);
   });
 
   it("refuses a sixth address with 429 and leaves five", async () => {
@@ -119,7 +111,7 @@ describe("POST /users/me/emails", () => {
   });
 
   it("lets exactly one of 20 users racing for one address have it", async () => {
-    const users = await Promise.all(Array.from({ length: 20 }, () => signedUpUser(services)));
+    const users = await Promise.all(Array.from({ length: 20 }, () => signUpUser(services)));
     const results = await Promise.all(users.map((user) => add(user, { email: "race@example.com" })));
 
     const statuses = results.map((r) => r.statusCode).sort();
@@ -131,11 +123,11 @@ describe("POST /users/me/emails", () => {
     expect(emails).toHaveLength(1);
     const winner = users[results.findIndex((r) => r.statusCode === 201)];
     expect(claims[0]?.userId).toBe(winner?.userId);
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.added")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "email.added")).toHaveLength(1);
   });
 
   it("lets another account take over an unverified address once its holder's code has expired; the holder loses it", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const stale = await add(alice, { email: "shared@example.com" });
     expect(stale.statusCode).toBe(201);
 
@@ -151,7 +143,7 @@ describe("POST /users/me/emails", () => {
     expect(items.find((i) => i.SK === `CODE#${stale.body.emailId}`)).toBeUndefined();
     expect(items.find((i) => i.PK === `USER#${alice.userId}` && i.SK === "PROFILE")?.emailCount).toBe(1);
 
-    const events = await outboxEvents(services);
+    const events = await changeEvents(services);
     expect(events.filter((e) => e.detailType === "email.removed").map((e) => e.detail)).toEqual([
       expect.objectContaining({ userId: alice.userId, emailId: stale.body.emailId, email: "shared@example.com" }),
     ]);
@@ -159,7 +151,7 @@ describe("POST /users/me/emails", () => {
   });
 
   it("keeps an address from others less than an hour however its holder resends, then lets another account in", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const resend = (emailId: string) => emailRoutes(services).send(alice, emailId);
     const at = async (time: string) => clock.advance((Date.parse(`2030-01-01T${time}Z`) - clock.now().getTime()) / 1000);
     const bobTries = async () => (await add(bob, { email: "held@example.com" })).statusCode;
@@ -187,14 +179,14 @@ describe("POST /users/me/emails", () => {
     // The new holder's code keeps others out for its life, though the window was spent.
     expect(taken.claims[0]?.releaseAt).toBe(clock.now().getTime() / 1000 + 900);
     expect(services.mailbox.to("held@example.com")).toHaveLength(6);
-    const removed = (await outboxEvents(services)).filter((e) => e.detailType === "email.removed");
+    const removed = (await changeEvents(services)).filter((e) => e.detailType === "email.removed");
     expect(removed.map((e) => e.detail)).toEqual([expect.objectContaining({ userId: alice.userId, emailId })]);
   });
 
   it("lets exactly one of several accounts racing for an expired claim take it over", async () => {
     await add(alice, { email: "contested@example.com" });
     clock.advance(15 * 60);
-    const users = await Promise.all(Array.from({ length: 6 }, () => signedUpUser(services)));
+    const users = await Promise.all(Array.from({ length: 6 }, () => signUpUser(services)));
     const results = await Promise.all(users.map((user) => add(user, { email: "contested@example.com" })));
 
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
@@ -205,7 +197,7 @@ describe("POST /users/me/emails", () => {
   });
 
   it("never takes over a verified address, however old", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     clock.advance(30 * 24 * 3600);
     const res = await add(alice, { email: bob.email });
     expect(res.statusCode).toBe(409);
@@ -247,6 +239,6 @@ describe("POST /users/me/emails", () => {
     expect(malformed.body.message).toBe("Request body is not valid JSON");
     const missing = await add(alice, undefined);
     expect(missing.statusCode).toBe(400);
-    expect(await outboxEvents(services)).toEqual([]);
+    expect(await changeEvents(services)).toEqual([]);
   });
 });

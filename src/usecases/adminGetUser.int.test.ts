@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { NotFoundError } from "../domain/errors.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { addUnverifiedEmail } from "../../test/support/unverifiedEmail.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { adminGetUser } from "./adminGetUser.js";
 
 describe("adminGetUser", () => {

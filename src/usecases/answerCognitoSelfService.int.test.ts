@@ -9,7 +9,7 @@ import { cloudTrailEntry } from "../../local/cognito/cloudTrail.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { startTestCognito, type TestCognito } from "../../test/support/cognito.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { createUserFromSignUp } from "./createUserFromSignUp.js";
 import { answerCognitoSelfService } from "./answerCognitoSelfService.js";
 

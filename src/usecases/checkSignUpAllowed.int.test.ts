@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { addUnverifiedEmail } from "../../test/support/unverifiedEmail.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { checkSignUpAllowed } from "./checkSignUpAllowed.js";
 
 describe("checkSignUpAllowed", () => {

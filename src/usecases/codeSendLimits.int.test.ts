@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { emailRoutes, emailTestBed, latestCode, ManualClock, signedUpUser, type TestUser } from "../../test/support/emailFixtures.js";
+import { emailRoutes, emailTestBed, latestCode, ManualClock, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { removeEmail } from "./removeEmail.js";
 
@@ -64,7 +64,7 @@ describe("per-user budget: 10 code mails per hour across addresses", () => {
     expect(services.mailbox.to("spread5@example.com")).toEqual([]);
 
     // Another user's budget is their own.
-    expect((await add(await signedUpUser(services), "other@example.com")).statusCode).toBe(201);
+    expect((await add(await signUpUser(services), "other@example.com")).statusCode).toBe(201);
   });
 });
 
@@ -75,7 +75,7 @@ describe("the address window ignores case and +tags", () => {
     expect(first.body.email).toBe("ann+1@example.com");
     expect(limitHeaders(first)).toEqual({ limit: "3", remaining: "2", reset: windowEnd });
 
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const second = await add(bob, "ann+2@example.com");
     expect(second.statusCode).toBe(201);
     expect(limitHeaders(second)).toEqual({ limit: "3", remaining: "1", reset: windowEnd });
@@ -87,11 +87,11 @@ describe("the address window ignores case and +tags", () => {
     expect(limitHeaders(fourth)).toEqual({ limit: "3", remaining: "0", reset: windowEnd });
     // One account that has not mailed the address this hour still may, once: no account can keep
     // the others from adding it by spending its window every hour.
-    const carol = await signedUpUser(services);
+    const carol = await signUpUser(services);
     const extra = await add(carol, "ann+3@example.com");
     expect(extra.statusCode).toBe(201);
     expect(limitHeaders(extra)).toEqual({ limit: "3", remaining: "0", reset: windowEnd });
-    expect((await add(await signedUpUser(services), "ann+4@example.com")).statusCode).toBe(429);
+    expect((await add(await signUpUser(services), "ann+4@example.com")).statusCode).toBe(429);
     expect((await send(carol, String(extra.body.emailId))).statusCode).toBe(429);
 
     // Another local part, or another domain, is another window.
@@ -122,7 +122,7 @@ describe("the 24-hour lock after 3 killed codes", () => {
     expect(refused.headers["Retry-After"]).toBe(String(23 * 3600));
     expect(limitHeaders(refused)).toEqual({ limit: "3", remaining: "0", reset: String(lockedAt + 24 * 3600) });
 
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     expect((await add(bob, "Target+other@example.com")).statusCode).toBe(429);
     expect(services.mailbox.to("target+other@example.com")).toEqual([]);
 

@@ -1,16 +1,6 @@
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  addedEmail,
-  emailRoutes,
-  emailTestBed,
-  latestCode,
-  ManualClock,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, changeEvents, emailRoutes, emailTestBed, latestCode, ManualClock, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -43,7 +33,7 @@ describe("POST /users/me/emails/{emailId}/verify/confirm", () => {
     expect(claim).not.toHaveProperty("releaseAt");
     expect(await stored(record.emailId)).toBeUndefined();
 
-    const events = await outboxEvents(services);
+    const events = await changeEvents(services);
     expect(events.filter((e) => e.detailType === "email.verified").map((e) => e.detail)).toEqual([
       expect.objectContaining({ userId: alice.userId, emailId: record.emailId, email: "new@example.com" }),
     ]);
@@ -69,7 +59,7 @@ describe("POST /users/me/emails/{emailId}/verify/confirm", () => {
     expect(res.statusCode).toBe(400);
     expect(res.body.message).toBe("Invalid or expired verification code");
     expect(await stored(record.emailId)).toMatchObject({ attempts: 1 });
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.verified")).toEqual([]);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "email.verified")).toEqual([]);
     expect((await confirm(alice, record.emailId, { code })).statusCode).toBe(200);
   });
 
@@ -113,7 +103,7 @@ describe("POST /users/me/emails/{emailId}/verify/confirm", () => {
   });
 
   it("answers 404 for another user's address, even with its right code", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const { record, code } = await addedEmail(services, bob, "bobs@example.com");
     const res = await confirm(alice, record.emailId, { code });
     expect(res.statusCode).toBe(404);

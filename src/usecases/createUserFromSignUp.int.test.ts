@@ -5,7 +5,7 @@ import { EmailNotAvailableError } from "../domain/errors.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { addUnverifiedEmail } from "../../test/support/unverifiedEmail.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { createUserFromSignUp } from "./createUserFromSignUp.js";
 
 const nowEpoch = () => Math.floor(Date.now() / 1000);

@@ -4,11 +4,10 @@ import { keys } from "../adapters/dynamodb/keys.js";
 import { NotFoundError } from "../domain/errors.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { ManualClock, signUpUser } from "../../test/support/fixtures.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
 import { userActor } from "../domain/activity.js";
-import { ManualClock } from "../../test/support/emailFixtures.js";
 
 describe("deleteAccount", () => {
   let services: TestServices;

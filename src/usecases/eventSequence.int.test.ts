@@ -4,7 +4,7 @@ import { EmailLimitReachedError, InvalidVerificationCodeError } from "../domain/
 import { EVENT_VERSION } from "../domain/events.js";
 import { MAX_EMAILS_PER_USER } from "../domain/user.js";
 import { epochSeconds } from "../ports/clock.js";
-import { addedEmail, emailTestBed, ManualClock, signedUpUser, verifiedEmail, type TestUser } from "../../test/support/emailFixtures.js";
+import { addedEmail, emailTestBed, ManualClock, signUpUser, verifiedEmail, type TestUser } from "../../test/support/fixtures.js";
 import { assertValidEvent } from "../../test/support/eventSchemas.js";
 import { outboxEvents, readItem } from "../../test/support/outbox.js";
 import type { TestServices } from "../../test/support/testServices.js";
@@ -106,7 +106,7 @@ describe("per-user event sequence (SPEC 12.7)", () => {
   });
 
   it("a takeover's email.removed takes the stale owner's next number; the purge's user.purged is the last one", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     await addedEmail(services, bob, "contested@example.com");
     expect(await sequencesOf(bob.userId)).toEqual([1, 2]);
     clock.advance(8 * 24 * 3600);
@@ -119,7 +119,7 @@ describe("per-user event sequence (SPEC 12.7)", () => {
     ]);
     expect(await counterOf(bob.userId)).toBe(3);
 
-    const admin = await signedUpUser(services);
+    const admin = await signUpUser(services);
     await purgeAccount(services)({ userId: bob.userId, correlationId: "c-purge", actor: { type: "admin", userId: admin.userId } });
     const purged = (await eventsOf(bob.userId)).at(-1);
     expect(purged).toMatchObject({ detailType: "user.purged", detail: { sequence: 4 } });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { NotFoundError } from "../domain/errors.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { getProfile } from "./getProfile.js";
 
 describe("getProfile", () => {

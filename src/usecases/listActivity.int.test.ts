@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createHmacHasher } from "../adapters/secrets/hmacHasher.js";
 import type { ActivityItem } from "../domain/activity.js";
-import { emailTestBed, ManualClock, signedUpUser, type TestUser } from "../../test/support/emailFixtures.js";
+import { emailTestBed, ManualClock, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { InvalidCursorError } from "./activityCursor.js";
 import { listActivity } from "./listActivity.js";
@@ -79,14 +79,14 @@ describe("listActivity", () => {
   });
 
   it("shows only the user's own trail", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     await updates(bob.userId, 2);
     const page = await listActivity(services)({ userId: alice.userId, limit: 100 });
     expect(page.items.map((i) => i.type)).toEqual(["user.created"]);
   });
 
   it("refuses a cursor of another user's listing, an altered one and one signed under another key", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     await updates(alice.userId, 3);
     await updates(bob.userId, 3);
     const bobs = (await listActivity(services)({ userId: bob.userId, limit: 1 })).nextCursor!;

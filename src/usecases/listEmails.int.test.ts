@@ -1,13 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  addedEmail,
-  emailRoutes,
-  emailTestBed,
-  ManualClock,
-  signedUpUser,
-  verifiedEmail,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, emailRoutes, emailTestBed, ManualClock, signUpUser, verifiedEmail, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -24,7 +16,7 @@ describe("GET /users/me/emails", () => {
     const second = await verifiedEmail(services, alice, "second@example.com");
     clock.advance(10);
     const third = await addedEmail(services, alice, "third@example.com");
-    await signedUpUser(services, "someone-else@example.com");
+    await signUpUser(services, "someone-else@example.com");
 
     const res = await emailRoutes(services).list<{ emails: unknown[] }>(alice);
     expect(res.statusCode).toBe(200);

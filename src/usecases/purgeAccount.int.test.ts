@@ -4,11 +4,10 @@ import { createDynamoAccountPurgeStore } from "../adapters/dynamodb/dynamoAccoun
 import { keys } from "../adapters/dynamodb/keys.js";
 import { adminActor, systemActor, userActor } from "../domain/activity.js";
 import { ConcurrentModificationError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
-import { ManualClock, outboxEvents, scanTable } from "../../test/support/emailFixtures.js";
+import { changeEvents, ManualClock, scanTable, signUpUser } from "../../test/support/fixtures.js";
 import { readItem } from "../../test/support/outbox.js";
 import { NOTHING_LEFT, remainsOf, typicalAccount } from "../../test/support/purgeFixtures.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
 import { addEmail } from "./addEmail.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { purgeAccount } from "./purgeAccount.js";
@@ -69,7 +68,7 @@ describe("purge (SPEC 12.2)", () => {
     expect(left).toHaveLength(1);
     expect(left[0]).toMatchObject({ PK: expect.stringMatching(/^OUTBOX#/), detailType: "user.purged" });
 
-    const purged = (await outboxEvents(services)).filter((e) => e.detailType === "user.purged");
+    const purged = (await changeEvents(services)).filter((e) => e.detailType === "user.purged");
     expect(purged).toHaveLength(1);
     expect(purged[0]?.detail).toMatchObject({ userId: account.userId, purgedAt: clock.now().toISOString(), metadata: { correlationId: "purge-run" } });
     expect(purged[0]?.detail).not.toHaveProperty("actorId");
@@ -109,7 +108,7 @@ describe("purge (SPEC 12.2)", () => {
     expect(await readItem(services, keys.profile(active.userId))).toMatchObject({ status: "active" });
     // Nothing more to do: a run after the last purge finds nothing and writes nothing.
     expect(await purgeDueAccounts(services)({ correlationId: "run-4" })).toEqual({ purged: 0, skipped: 0, failed: 0 });
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(2);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(2);
   });
 
   it("resumes after a crash half way: the profile stays, the next run finishes, and nothing is left", async () => {
@@ -132,7 +131,7 @@ describe("purge (SPEC 12.2)", () => {
     // The links went with the marker: no restore link can bring back a half-erased account.
     expect(halfway.linkToken).toEqual([]);
     expect(halfway.partition?.map((item) => (item as { SK: string }).SK)).not.toContain("LINK#test");
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(0);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(0);
 
     // Crash again after every batch, email items included, is gone (at the claims' read): the
     // addresses recorded on the profile still lead the next run to the claims.
@@ -144,7 +143,7 @@ describe("purge (SPEC 12.2)", () => {
 
     expect(await purgeDueAccounts(services)({ correlationId: "clean-run" })).toEqual({ purged: 1, skipped: 0, failed: 0 });
     expect(await remainsOf(services, account)).toEqual(NOTHING_LEFT);
-    const purged = (await outboxEvents(services)).filter((e) => e.detailType === "user.purged");
+    const purged = (await changeEvents(services)).filter((e) => e.detailType === "user.purged");
     expect(purged).toHaveLength(1);
     expect(purged[0]?.detail.metadata).toMatchObject({ correlationId: "clean-run" });
     await signUpUser(services, account.addresses[0]);
@@ -161,7 +160,7 @@ describe("purge (SPEC 12.2)", () => {
     const result = await purgeAccount(services)({ userId: account.userId, correlationId: "admin-purge", actor: adminActor(admin.userId) });
     expect(result).toEqual({ outcome: "purged", purgedAt: services.clock.now().toISOString() });
     expect(await remainsOf(services, account)).toEqual(NOTHING_LEFT);
-    const [event] = (await outboxEvents(services)).filter((e) => e.detailType === "user.purged");
+    const [event] = (await changeEvents(services)).filter((e) => e.detailType === "user.purged");
     expect(event?.detail).toMatchObject({ userId: account.userId, actorId: admin.userId });
 
     await expect(purgeAccount(services)({ userId: account.userId, correlationId: "c", actor: adminActor(admin.userId) })).rejects.toBeInstanceOf(NotFoundError);
@@ -182,7 +181,7 @@ describe("purge (SPEC 12.2)", () => {
       if (result.status === "rejected") expect(result.reason instanceof NotFoundError || result.reason instanceof ConcurrentModificationError).toBe(true);
     }
     expect(await remainsOf(services, account)).toEqual(NOTHING_LEFT);
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "user.purged")).toHaveLength(1);
   });
 
   it("the job leaves an active account alone (one restored since the index was read)", async () => {

@@ -3,7 +3,7 @@ import { keys } from "../adapters/dynamodb/keys.js";
 import { AccountDeletedError } from "../domain/errors.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { reactivateUser } from "./reactivateUser.js";
 import { suspendUser } from "./suspendUser.js";

@@ -1,13 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  addedEmail,
-  emailRoutes,
-  emailTestBed,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, changeEvents, emailRoutes, emailTestBed, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -31,7 +23,7 @@ describe("DELETE /users/me/emails/{emailId}", () => {
     expect(items.filter((i) => JSON.stringify(i).includes(record.emailId) && !isHistory(i))).toEqual([]);
     expect(items.find((i) => i.PK === "EMAILCLAIM#gone@example.com")).toBeUndefined();
     expect(items.find((i) => i.PK === `USER#${alice.userId}` && i.SK === "PROFILE")?.emailCount).toBe(1);
-    const events = await outboxEvents(services);
+    const events = await changeEvents(services);
     expect(events.filter((e) => e.detailType === "email.removed").map((e) => e.detail)).toEqual([
       expect.objectContaining({ userId: alice.userId, emailId: record.emailId, email: "gone@example.com" }),
     ]);
@@ -40,7 +32,7 @@ describe("DELETE /users/me/emails/{emailId}", () => {
   it("frees the address for anyone at once", async () => {
     const { record } = await addedEmail(services, alice, "free@example.com");
     await remove(alice, record.emailId);
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     await expect(addedEmail(services, bob, "free@example.com")).resolves.toBeDefined();
   });
 
@@ -60,7 +52,7 @@ describe("DELETE /users/me/emails/{emailId}", () => {
   });
 
   it("answers 404 for another user's address and for an unknown id, and changes nothing", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const { record: bobs } = await addedEmail(services, bob, "bobs@example.com");
     const before = await scanTable(services);
     for (const id of [bobs.emailId, "no-such-id", bob.primaryEmailId]) {
@@ -76,6 +68,6 @@ describe("DELETE /users/me/emails/{emailId}", () => {
     const results = await Promise.all([remove(alice, record.emailId), remove(alice, record.emailId)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([204, 404]);
     expect(await services.emails.list(alice.userId)).toHaveLength(1);
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "email.removed")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "email.removed")).toHaveLength(1);
   });
 });

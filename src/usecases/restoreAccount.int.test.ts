@@ -2,10 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../observability.js";
 import { userActor } from "../domain/activity.js";
 import { api } from "../../test/support/apiClient.js";
-import { emailTestBed, ManualClock, outboxEvents, scanTable, type TestUser } from "../../test/support/emailFixtures.js";
+import { changeEvents, emailTestBed, ManualClock, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { createTestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
 
@@ -45,7 +44,7 @@ describe("POST /account/restore", () => {
     const after = await profileOf(alice.userId);
     expect(after).toMatchObject({ status: "active", version: Number(before?.version) + 1 });
     for (const gone of ["deletedAt", "purgeAt", "GSI2PK", "GSI2SK"]) expect(after).not.toHaveProperty(gone);
-    const restored = (await outboxEvents(services)).filter((e) => e.detailType === "user.restored");
+    const restored = (await changeEvents(services)).filter((e) => e.detailType === "user.restored");
     expect(restored.map((e) => e.detail)).toEqual([expect.objectContaining({ userId: alice.userId })]);
     const items = await scanTable(services);
     expect(items.filter((i) => String(i.PK).startsWith("LINKTOKEN#") || String(i.SK).startsWith("LINK#"))).toEqual([]);
@@ -88,7 +87,7 @@ describe("POST /account/restore", () => {
     const token = await deleteAndGetToken();
     const results = await Promise.all([restore({ token }), restore({ token }), restore({ token })]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400, 400].sort());
-    expect((await outboxEvents(services)).filter((e) => e.detailType === "user.restored")).toHaveLength(1);
+    expect((await changeEvents(services)).filter((e) => e.detailType === "user.restored")).toHaveLength(1);
   });
 
   it("brings back a suspended account as suspended: deleting does not lift a suspension", async () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { userActor } from "../domain/activity.js";
 import type { EmailRecord } from "../domain/email.js";
 import { api } from "../../test/support/apiClient.js";
-import { emailTestBed, ManualClock, outboxEvents, scanTable, signedUpUser, verifiedEmail, type TestUser } from "../../test/support/emailFixtures.js";
+import { changeEvents, emailTestBed, ManualClock, scanTable, signUpUser, verifiedEmail, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 import { addEmail } from "./addEmail.js";
 import { deleteAccount } from "./deleteAccount.js";
@@ -34,7 +34,7 @@ async function changePrimary(emailId: string, oldAddress: string): Promise<strin
 
 const primaries = async () => (await services.emails.list(alice.userId)).filter((e) => e.isPrimary).map((e) => e.email);
 const revertEvents = async () =>
-  (await outboxEvents(services)).filter((e) => e.detailType === "email.primary.changed" && e.detail.reason === "revert").map((e) => e.detail);
+  (await changeEvents(services)).filter((e) => e.detailType === "email.primary.changed" && e.detail.reason === "revert").map((e) => e.detail);
 
 describe("POST /account/revert", () => {
   it("makes the old address primary again: 200, profile email, email.primary.changed with reason revert, link spent", async () => {
@@ -76,7 +76,7 @@ describe("POST /account/revert", () => {
   it("409 when another account holds the removed address now; the link stays usable until it expires", async () => {
     const token = await changePrimary(second.emailId, alice.email);
     await removeEmail(services)({ userId: alice.userId, emailId: alice.primaryEmailId, correlationId: "c-rm" });
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     await addEmail(services)({ userId: bob.userId, email: alice.email, correlationId: "c-bob" });
     const res = await revert(token);
     expect(res.statusCode).toBe(409);

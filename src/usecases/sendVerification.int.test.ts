@@ -1,14 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  addedEmail,
-  emailRoutes,
-  emailTestBed,
-  ManualClock,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, changeEvents, emailRoutes, emailTestBed, ManualClock, scanTable, signUpUser, type TestUser } from "../../test/support/fixtures.js";
 import { addEmail } from "./addEmail.js";
 import { removeEmail } from "./removeEmail.js";
 import type { TestServices } from "../../test/support/testServices.js";
@@ -44,7 +35,7 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
     const second = mails[1]?.code ?? "";
     expect(JSON.stringify(await scanTable(services))).not.toContain(second);
     // A resend changes no state other services care about: no event.
-    expect((await outboxEvents(services)).map((e) => e.detailType)).toEqual(["email.added"]);
+    expect((await changeEvents(services)).map((e) => e.detailType)).toEqual(["email.added"]);
 
     if (first !== second) {
       const old = await confirm(alice, record.emailId, first);
@@ -95,7 +86,7 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
     expect((await send(alice, record.emailId)).headers["X-RateLimit-Remaining"]).toBe("1");
     await removeEmail(services)({ userId: alice.userId, emailId: record.emailId, correlationId: "test" });
 
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const readded = await addEmail(services)({ userId: bob.userId, email: "new@example.com", correlationId: "test" });
     expect(readded.rateLimit.remaining).toBe(0);
     const refused = await send(bob, readded.email.emailId);
@@ -127,7 +118,7 @@ describe("POST /users/me/emails/{emailId}/verify", () => {
   });
 
   it("answers 404 for another user's address and sends nothing", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const { record } = await addedEmail(services, bob, "bobs@example.com");
     const res = await send(alice, record.emailId);
     expect(res.statusCode).toBe(404);

@@ -2,17 +2,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EmailRecord } from "../domain/email.js";
 import { api } from "../../test/support/apiClient.js";
-import {
-  addedEmail,
-  emailRoutes,
-  emailTestBed,
-  ManualClock,
-  outboxEvents,
-  scanTable,
-  signedUpUser,
-  verifiedEmail,
-  type TestUser,
-} from "../../test/support/emailFixtures.js";
+import { addedEmail, changeEvents, emailRoutes, emailTestBed, ManualClock, scanTable, signUpUser, verifiedEmail, type TestUser } from "../../test/support/fixtures.js";
 import type { TestServices } from "../../test/support/testServices.js";
 
 let services: TestServices;
@@ -45,7 +35,7 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
       updatedAt: clock.now().toISOString(),
     });
 
-    const changed = (await outboxEvents(services)).filter((e) => e.detailType === "email.primary.changed");
+    const changed = (await changeEvents(services)).filter((e) => e.detailType === "email.primary.changed");
     expect(changed.map((e) => e.detail)).toEqual([
       expect.objectContaining({ userId: alice.userId, emailId: next.emailId, oldEmail: alice.email, newEmail: "next@example.com" }),
     ]);
@@ -89,7 +79,7 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
   });
 
   it("answers 404 for another user's verified address", async () => {
-    const bob = await signedUpUser(services);
+    const bob = await signUpUser(services);
     const res = await makePrimary(alice, bob.primaryEmailId);
     expect(res.statusCode).toBe(404);
     expect((await profileItem(bob.userId))?.email).toBe(bob.email);
@@ -124,7 +114,7 @@ describe("PUT /users/me/emails/{emailId}/primary", () => {
     expect(primaries).toHaveLength(1);
     const profile = await profileItem(alice.userId);
     expect(profile?.email).toBe(primaries[0]?.email);
-    const changes = (await outboxEvents(services)).filter((e) => e.detailType === "email.primary.changed");
+    const changes = (await changeEvents(services)).filter((e) => e.detailType === "email.primary.changed");
     // A request that finds its target already primary answers 200 without a change.
     expect(changes.length).toBeGreaterThanOrEqual(1);
     expect(changes.length).toBeLessThanOrEqual(results.filter((r) => r.statusCode === 200).length);

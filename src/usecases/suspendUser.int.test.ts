@@ -4,7 +4,7 @@ import { keys } from "../adapters/dynamodb/keys.js";
 import { AccountDeletedError, NotFoundError } from "../domain/errors.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { deleteAccount } from "./deleteAccount.js";
 import { suspendUser } from "./suspendUser.js";
 import { userActor } from "../domain/activity.js";

@@ -12,7 +12,7 @@ import {
 import { createEvent } from "../domain/events.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
-import { signUpUser } from "../../test/support/users.js";
+import { signUpUser } from "../../test/support/fixtures.js";
 import { suspendUser } from "./suspendUser.js";
 import { updateProfile } from "./updateProfile.js";
 

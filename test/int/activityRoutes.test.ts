@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/apiClient.js";
 import type { TestClaims } from "../support/apiEvent.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 
 interface Page {
   items: { activityId: string; type: string; occurredAt: string; actor: Record<string, unknown>; details: Record<string, unknown>; correlationId: string }[];

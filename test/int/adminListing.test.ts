@@ -4,9 +4,8 @@ import { userActor } from "../../src/domain/activity.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
 import { api } from "../support/apiClient.js";
 import type { TestClaims } from "../support/apiEvent.js";
-import { ManualClock } from "../support/emailFixtures.js";
+import { ManualClock, signUpUser } from "../support/fixtures.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
 
 interface Listed {
   userId: string;

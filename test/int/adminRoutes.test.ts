@@ -6,7 +6,7 @@ import { api } from "../support/apiClient.js";
 import type { TestClaims } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 import { userActor } from "../../src/domain/activity.js";
 
 describe("admin routes", () => {

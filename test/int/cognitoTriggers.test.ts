@@ -9,7 +9,7 @@ import { lambdaContext } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { addUnverifiedEmail } from "../support/unverifiedEmail.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 
 /** The one port faked here: no local SQS engine exists. DynamoDB stays real. */
 class RecordingJobQueue implements JobQueue<SignUpJob> {

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
-import { addedEmail, scanTable, verifiedEmail } from "../support/emailFixtures.js";
+import { addedEmail, scanTable, signUpUser, verifiedEmail } from "../support/fixtures.js";
 import { api } from "../support/apiClient.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
 
 interface Export {
   exportedAt: string;

@@ -2,9 +2,8 @@ import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/apiClient.js";
 import type { TestClaims } from "../support/apiEvent.js";
-import { claimsOf, emailTestBed, scanTable, type TestUser } from "../support/emailFixtures.js";
+import { claimsOf, emailTestBed, scanTable, signUpUser, type TestUser } from "../support/fixtures.js";
 import type { TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
 
 /**
  * Only successful responses are kept under an Idempotency-Key (src/http/idempotency.ts): when the

@@ -8,7 +8,7 @@ import { api, type ApiCall } from "../support/apiClient.js";
 import type { TestClaims } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 
 const RACE_MESSAGE = "Resource was modified. Please refresh and try again.";
 

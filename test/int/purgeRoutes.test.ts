@@ -5,11 +5,10 @@ import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { handler as purgeAccounts } from "../../src/handlers/jobs/purgeAccounts.js";
 import { api } from "../support/apiClient.js";
 import { lambdaContext, type TestClaims } from "../support/apiEvent.js";
-import { ManualClock } from "../support/emailFixtures.js";
+import { ManualClock, signUpUser } from "../support/fixtures.js";
 import { outboxEvents, readItem } from "../support/outbox.js";
 import { NOTHING_LEFT, remainsOf, typicalAccount } from "../support/purgeFixtures.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
 
 const DAY = 86_400;
 

@@ -10,7 +10,7 @@ import { lambdaContext } from "../support/apiEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 
 const PASSWORD = "Correct-Horse-1";
 

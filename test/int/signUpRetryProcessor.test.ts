@@ -9,7 +9,7 @@ import { lambdaContext } from "../support/apiEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
 import { outboxEvents, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
+import { signUpUser } from "../support/fixtures.js";
 
 function sqsRecord(body: SignUpJob | string): SQSRecord {
   return {

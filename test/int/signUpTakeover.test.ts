@@ -7,9 +7,8 @@ import { handler as signUpRetryProcessor } from "../../src/handlers/jobs/signUpR
 import { markSignUpPending, SIGN_UP_GRACE_MS } from "../../src/usecases/markSignUpPending.js";
 import { lambdaContext } from "../support/apiEvent.js";
 import { startTestCognito, type TestCognito } from "../support/cognito.js";
-import { addedEmail } from "../support/emailFixtures.js";
+import { addedEmail, signUpUser } from "../support/fixtures.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
-import { signUpUser } from "../support/users.js";
 
 /**
  * A confirmed sign-up takes over another account's unverified claim on its address (SPEC 11.4)

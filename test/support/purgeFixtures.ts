@@ -5,7 +5,7 @@ import { userActor } from "../../src/domain/activity.js";
 import { deleteAccount } from "../../src/usecases/deleteAccount.js";
 import { updateProfile } from "../../src/usecases/updateProfile.js";
 import { api } from "./apiClient.js";
-import { addedEmail, signedUpUser, verifiedEmail } from "./emailFixtures.js";
+import { addedEmail, signUpUser, verifiedEmail } from "./fixtures.js";
 import type { TestServices } from "./testServices.js";
 
 export interface TypicalAccount {
@@ -23,7 +23,7 @@ export interface TypicalAccount {
  * a link pointer and its token item; deleted, unless `deleted: false`.
  */
 export async function typicalAccount(services: TestServices, options: { deleted?: boolean; activity?: number } = {}): Promise<TypicalAccount> {
-  const user = await signedUpUser(services);
+  const user = await signUpUser(services);
   const tag = user.userId;
   const addresses = [user.email, `a-${tag}@example.com`, `b-${tag}@example.com`, `c-${tag}@example.com`, `d-${tag}@example.com`];
   await verifiedEmail(services, user, addresses[1]!);

@@ -1,10 +1,9 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { userActor } from "../../domain/activity.js";
-import { ManualClock } from "../../../test/support/emailFixtures.js";
+import { ManualClock, signUpUser } from "../../../test/support/fixtures.js";
 import { readItem } from "../../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../../test/support/testServices.js";
-import { signUpUser } from "../../../test/support/users.js";
 import { deleteAccount } from "../../usecases/deleteAccount.js";
 import { getProfile } from "../../usecases/getProfile.js";
 import { reactivateUser } from "../../usecases/reactivateUser.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startSesServer } from "../../../local/ses/sesServer.js";
-import { claimsOf, signedUpUser, type TestUser } from "../../../test/support/emailFixtures.js";
+import { claimsOf, signUpUser, type TestUser } from "../../../test/support/fixtures.js";
 import { invoke } from "../../../test/support/apiEvent.js";
 import { createTestServices, type TestServices } from "../../../test/support/testServices.js";
 import { handler as addEmail } from "../../handlers/http/addEmail.js";
@@ -25,7 +25,7 @@ let errorLines: unknown[][];
 beforeEach(async () => {
   const mailer = createSesMailer({ region: "us-east-1", mailFrom: "no-reply@example.com", sesEndpoint: stoppedEndpoint });
   services = await createTestServices({ mailer });
-  alice = await signedUpUser(services);
+  alice = await signUpUser(services);
   emf = [];
   const publish = metrics.publishStoredMetrics.bind(metrics);
   vi.spyOn(metrics, "publishStoredMetrics").mockImplementation(() => {

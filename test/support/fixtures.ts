@@ -1,13 +1,21 @@
+import { randomUUID } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventType } from "../../src/domain/events.js";
 import { eventDetailSchemas } from "../../src/domain/eventSchemas.js";
 import { epochSeconds, type Clock } from "../../src/ports/clock.js";
 import { addEmail } from "../../src/usecases/addEmail.js";
 import { confirmVerification } from "../../src/usecases/confirmVerification.js";
+import type { Services } from "../../src/ports/services.js";
 import { createUserFromSignUp } from "../../src/usecases/createUserFromSignUp.js";
 import { api } from "./apiClient.js";
 import { outboxEvents as allOutboxEvents } from "./outbox.js";
 import { createTestServices, type TestServices } from "./testServices.js";
+
+/*
+ * The one fixtures module of the tests: users, the hand-moved clock, the caller's claims, addresses
+ * and their codes, the email routes, and what the table holds. Everything is made through the real
+ * use cases and routes.
+ */
 
 /** A clock tests move by hand: codes expire and claims are released without waiting. */
 export class ManualClock implements Clock {
@@ -26,24 +34,26 @@ export interface TestUser {
   primaryEmailId: string;
 }
 
-let counter = 0;
-
-/** A confirmed user made by the real sign-up use case: profile, verified primary, claim. */
-export async function signedUpUser(services: TestServices, email?: string): Promise<TestUser> {
-  counter += 1;
-  const userId = `user-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  const address = email ?? `${userId}@example.com`;
-  await createUserFromSignUp(services)({ userId, email: address, correlationId: "test-signup" });
+/**
+ * A confirmed user, written by the same use case the PostConfirmation trigger runs: profile,
+ * verified primary address and its claim. The id is a fresh UUID, as Cognito's subs are.
+ */
+export async function signUpUser(
+  services: Pick<Services, "profiles" | "emails" | "config" | "clock" | "ids">,
+  email = `user-${randomUUID()}@example.com`,
+): Promise<TestUser> {
+  const userId = randomUUID();
+  await createUserFromSignUp(services)({ userId, email, correlationId: `signup-${userId}` });
   const [primary] = await services.emails.list(userId);
   if (!primary) throw new Error("sign-up wrote no email");
-  return { userId, email: address, primaryEmailId: primary.emailId };
+  return { userId, email: primary.email, primaryEmailId: primary.emailId };
 }
 
 /** A fresh table on a hand-moved clock, with one signed-up user: the email tests' starting point. */
 export async function emailTestBed(start?: Date): Promise<{ services: TestServices; clock: ManualClock; alice: TestUser }> {
   const clock = new ManualClock(start);
   const services = await createTestServices({ clock });
-  return { services, clock, alice: await signedUpUser(services) };
+  return { services, clock, alice: await signUpUser(services) };
 }
 
 /** Claims as the Cognito authorizer passes them; auth_time defaults to the service clock's now. */
@@ -95,10 +105,10 @@ export interface StoredEvent {
 }
 
 /**
- * Outbox events in the table, excluding sign-up's, each checked against its zod detail schema
- * (a malformed event fails the test here).
+ * The events of changes after sign-up in the table's outbox (user.created left out), each checked
+ * against its zod detail schema (a malformed event fails the test here). ./outbox.ts reads them all.
  */
-export async function outboxEvents(services: TestServices): Promise<StoredEvent[]> {
+export async function changeEvents(services: TestServices): Promise<StoredEvent[]> {
   return (await allOutboxEvents(services))
     .filter((event) => event.detailType !== "user.created")
     .map((event) => {
