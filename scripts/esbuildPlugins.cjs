@@ -79,4 +79,24 @@ const xrayUsedOnly = {
   },
 };
 
-module.exports = [zodEnglishOnly, sdkSchemaKeys, xrayUsedOnly];
+/**
+ * @middy/core imports `node:stream/web` for one check, `body instanceof ReadableStream`, made only
+ * when a handler streams its response (streamifyResponse), which none of ours does; importing it
+ * loads Node's whole web streams implementation at start (about 0.03x of the SDK floor's load).
+ * Middy gets a ReadableStream whose `instanceof` asks the global one, which Node loads on first
+ * access: the same answer, and nothing loaded unless it is asked.
+ */
+const middyStreamsOnUse = {
+  name: "middy-streams-on-use",
+  setup(build) {
+    build.onResolve({ filter: /^node:stream\/web$/ }, (args) =>
+      /[\\/]@middy[\\/]core[\\/]/.test(args.importer) ? { path: "node:stream/web", namespace: "middy-streams" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "middy-streams" }, () => ({
+      contents: "export const ReadableStream = class { static [Symbol.hasInstance](value) { return value instanceof globalThis.ReadableStream; } };",
+      loader: "js",
+    }));
+  },
+};
+
+module.exports = [zodEnglishOnly, sdkSchemaKeys, xrayUsedOnly, middyStreamsOnUse];
