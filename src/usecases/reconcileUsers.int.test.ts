@@ -2,11 +2,10 @@ import { AdminDeleteUserCommand, SignUpCommand } from "@aws-sdk/client-cognito-i
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../adapters/dynamodb/keys.js";
-import { setServices } from "../composition/services.js";
 import { handler } from "../handlers/jobs/reconcileUsers.js";
 import { startTestCognito, type TestCognito } from "../../test/support/cognito.js";
 import { readItem } from "../../test/support/outbox.js";
-import { createTestServices, type TestServices } from "../../test/support/testServices.js";
+import { createTestServices, setServices, type TestServices } from "../../test/support/testServices.js";
 import { createUserFromSignUp } from "./createUserFromSignUp.js";
 import { markSignUpPending } from "./markSignUpPending.js";
 import { reconcileUsers, type ReconcileReport } from "./reconcileUsers.js";
@@ -109,6 +108,22 @@ describe("reconcileUsers reads only the pending sign-up markers (SPEC 14.2)", ()
     expect(await runJob(16)).toEqual({ ...none, checked: 1, dropped: 1 });
     expect(await marker(userId)).toBeUndefined();
     expect(await services.profiles.get(userId)).toBeUndefined();
+  });
+
+  it("waits out Cognito's throttling: every due marker is still checked and healed", async () => {
+    const orphans: string[] = [];
+    for (let i = 0; i < 3; i++) orphans.push(await cognito.createConfirmedUser(`throttled-${i}-${services.ids.newId()}@example.com`, PASSWORD));
+    for (const username of orphans) await markSignUpPending(services)({ username });
+    cognito.quotas.resetCounts();
+    // One AdminGetUser a second (UserRead), where the job would make three at once.
+    cognito.quotas.setLimits({ UserRead: 1 });
+    try {
+      expect(await runJob(16)).toEqual({ ...none, checked: 3, created: 3 });
+    } finally {
+      cognito.quotas.setLimits({});
+    }
+    expect(cognito.quotas.throttled().AdminGetUser).toBeGreaterThan(0);
+    for (const userId of orphans) expect(await services.profiles.get(userId)).toBeDefined();
   });
 
   it("counts a failure, keeps that marker for the next run, and still heals the others", async () => {

@@ -8,6 +8,13 @@ import { documentClient } from "../../src/composition/factories/dynamo.js";
 import { createServices, setServices, type ServiceGraph, type ServiceOverrides } from "../../src/composition/services.js";
 import { SesTestMailbox } from "./sesMailbox.js";
 
+/**
+ * Installs a graph for every entry point of this process, as createTestServices does with its own:
+ * tests that run handlers on a changed graph reach the composition root through here, so use case
+ * folders need not import it.
+ */
+export { setServices };
+
 export interface TestServices extends ServiceGraph {
   /** The graph's own DynamoDB client, for a test's direct reads and writes (not a port: use cases never see it). */
   db: DynamoDBDocumentClient;
