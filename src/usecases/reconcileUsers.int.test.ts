@@ -126,22 +126,6 @@ describe("reconcileUsers reads only the pending sign-up markers (SPEC 14.2)", ()
     for (const userId of orphans) expect(await services.profiles.get(userId)).toBeDefined();
   });
 
-  it("waits out Cognito's throttling: every due marker is still checked and healed", async () => {
-    const orphans: string[] = [];
-    for (let i = 0; i < 3; i++) orphans.push(await cognito.createConfirmedUser(`throttled-${i}-${services.ids.newId()}@example.com`, PASSWORD));
-    for (const username of orphans) await markSignUpPending(services)({ username });
-    cognito.quotas.resetCounts();
-    // One AdminGetUser a second (UserRead), where the job would make three at once.
-    cognito.quotas.setLimits({ UserRead: 1 });
-    try {
-      expect(await runJob(16)).toEqual({ ...none, checked: 3, created: 3 });
-    } finally {
-      cognito.quotas.setLimits({});
-    }
-    expect(cognito.quotas.throttled().AdminGetUser).toBeGreaterThan(0);
-    for (const userId of orphans) expect(await services.profiles.get(userId)).toBeDefined();
-  });
-
   it("counts a failure, keeps that marker for the next run, and still heals the others", async () => {
     // Another account already holds the address verified: the sign-up use case refuses it.
     await createUserFromSignUp(services)({ userId: "other-account", email: "contested@example.com", correlationId });
