@@ -14,7 +14,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Free ports for every engine `npm start` runs, as the environment variables it reads them from. */
-export async function freeStackPorts(): Promise<Record<"PORT" | "DYNAMODB_PORT" | "COGNITO_PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT" | "SES_PORT" | "SQS_PORT", string>> {
+export async function freeStackPorts(): Promise<
+  Record<"PORT" | "DYNAMODB_PORT" | "COGNITO_PORT" | "LAMBDA_PORT" | "EVENTBRIDGE_PORT" | "SES_PORT" | "SQS_PORT" | "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", string>
+> {
   const next = async () => String(await freePort());
   return {
     PORT: await next(),
@@ -24,5 +26,7 @@ export async function freeStackPorts(): Promise<Record<"PORT" | "DYNAMODB_PORT" 
     EVENTBRIDGE_PORT: await next(),
     SES_PORT: await next(),
     SQS_PORT: await next(),
+    // The local Parameters and Secrets extension: without it a second stack takes the fixed 2773.
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: await next(),
   };
 }
