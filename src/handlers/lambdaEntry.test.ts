@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { writtenLines } from "../../test/support/writtenLines.js";
 import { logger } from "../observability.js";
 import { lambdaEntry } from "./lambdaEntry.js";
 
@@ -10,18 +11,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "false";
 });
 
-// Powertools writes log lines and the metrics' EMF lines to stdout, where Lambda reads them.
-let lines: Record<string, unknown>[] = [];
-beforeEach(() => {
-  lines = [];
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-});
-afterEach(() => vi.restoreAllMocks());
+const lines = writtenLines();
 
 const context = { functionName: "cognitoSync", awsRequestId: "aws-1", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 const busEvent = { id: "evt-1", "detail-type": "user.updated", correlation: "corr-9" };
@@ -33,9 +23,9 @@ const entry = (run: (event: BusEvent, entry: { correlationId: string }) => Promi
     run,
   );
 
-const logLines = () => lines.filter((line) => typeof line.message === "string");
+const logLines = () => lines().filter((line) => typeof line.message === "string");
 const metricNames = () =>
-  lines.flatMap((line) => {
+  lines().flatMap((line) => {
     const aws = line._aws as { CloudWatchMetrics?: { Metrics: { Name: string }[] }[] } | undefined;
     return aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics.map((metric) => metric.Name)) ?? [];
   });
@@ -58,7 +48,6 @@ describe("the one entry of non-HTTP functions", () => {
     await expect(entry(async () => Promise.reject(new Error("bus down")))(busEvent, context)).rejects.toThrow("bus down");
     expect(metricNames()).toEqual(["ProbeFailed"]);
 
-    lines = [];
     logger.info("Between invocations");
     const [line] = logLines().filter((l) => l.message === "Between invocations");
     expect(line).not.toHaveProperty("correlationId");

@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiEvent } from "../../test/support/apiEvent.js";
+import { writtenLines } from "../../test/support/writtenLines.js";
 import { configFromEnv } from "../composition/config.js";
 import { createServices, setServices } from "../composition/services.js";
 import { NotFoundError } from "../domain/errors.js";
@@ -13,20 +14,11 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "INFO";
 });
 
-// Powertools' Logger writes JSON lines to process.stdout: the lines are read where Lambda reads them.
-let lines: Record<string, unknown>[] = [];
+const lines = writtenLines();
 beforeEach(() => {
-  lines = [];
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
   setServices(createServices({ ...configFromEnv({ STAGE: "test" }), appClientId: "test-client" }));
 });
 afterEach(() => {
-  vi.restoreAllMocks();
   setServices(undefined);
 });
 
@@ -43,7 +35,7 @@ const request = (claims: boolean, correlationId = "corr-123") =>
     ...(claims ? { claims: { sub: "user-42" } } : {}),
   });
 
-const completed = () => lines.filter((line) => line.message === "Request completed");
+const completed = () => lines().filter((line) => line.message === "Request completed");
 
 describe("one 'Request completed' line per request", () => {
   const cases: [string, () => Promise<HttpResult>, number][] = [
@@ -94,7 +86,7 @@ describe("one 'Request completed' line per request", () => {
     await handler(request(true, "first"), context);
     await handler(request(false, "second"), context);
 
-    const text = JSON.stringify(lines);
+    const text = JSON.stringify(lines());
     expect(text).not.toContain("test-token");
     expect(text).not.toContain(SECRET_ADDRESS);
     expect(completed().map((line) => [line.correlationId, line.userId])).toEqual([
