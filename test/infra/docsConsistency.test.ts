@@ -82,6 +82,9 @@ describe("runbook links land on a heading", () => {
     ];
     expect(agreed.filter((anchor) => !anchors.has(anchor))).toEqual([]);
     expect(RUNBOOKS).not.toMatch(/^## \d+\. /m);
+    // Sections are named by their anchors: a number ("runbook 5", "section 1") goes stale.
+    const numbered = DOCS.flatMap((doc) => [...read(doc).matchAll(/\b(runbook|section) \d+\b/gi)].map((m) => `${doc}: ${m[0]}`));
+    expect(numbered.filter((ref) => ref.startsWith("docs/runbooks.md") || /runbook/i.test(ref))).toEqual([]);
   });
 
   it("every runbooks.md#anchor, ${local.runbook}#anchor and in-page #anchor resolves", () => {
