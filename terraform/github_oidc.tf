@@ -92,6 +92,16 @@ data "aws_iam_policy_document" "github_deploy" {
     resources = [for name in values(local.lambda_name) : "arn:${local.partition}:lambda:${local.region_account}:function:${name}"]
   }
 
+  # The functions that read the code secret carry AWS's Parameters and Secrets Lambda Extension
+  # (serverless.yml custom.parametersExtensionLayer): a function is created or updated with a
+  # layer only by a principal that may read that layer version. AWS publishes it from an account
+  # of its own per region.
+  statement {
+    sid       = "ParametersExtensionLayer"
+    actions   = ["lambda:GetLayerVersion"]
+    resources = ["arn:${local.partition}:lambda:${var.region}:*:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:*"]
+  }
+
   statement {
     sid       = "EventSourceMappings"
     actions   = ["lambda:CreateEventSourceMapping", "lambda:DeleteEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"]

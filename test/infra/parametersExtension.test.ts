@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { readTemplate, resourcesOfType, type CfnTemplate } from "./support/template.js";
+import { readTerraform } from "./support/terraform.js";
 
 /**
  * The code secret's readers get it from the AWS Parameters and Secrets Lambda Extension
  * (src/adapters/secrets/extensionSecretKey.ts), so each carries the extension's layer, the arm64
  * build for the stack's region; no other function runs the extension. Which functions read the
- * secret is test/infra/codeSecret.test.ts's business: here, the layer follows CODE_SECRET_PARAMETER.
+ * secret is test/infra/codeSecret.test.ts's business: here, the layer follows CODE_SECRET_PARAMETER,
+ * and the deploy role (terraform/github_oidc.tf) may read the layer, without which CloudFormation
+ * cannot create a function that carries it.
  */
 const LAYER = /^arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/;
 
@@ -30,5 +33,19 @@ describe("the parameters extension layer", () => {
         expect(layers, id).toEqual([]);
       }
     }
+  });
+});
+
+describe("the deploy role and the layer", () => {
+  it("may read the extension's layer versions in the stack's region, and nothing else of Lambda's layers", async () => {
+    const tf = await readTerraform();
+    const statements = (tf.data.aws_iam_policy_document?.github_deploy?.[0] as { statement: { sid?: string; actions: string[]; resources: string[] }[] }).statement;
+    const layerReads = statements.filter((s) => s.actions.some((a) => a.includes("Layer")));
+    expect(layerReads).toEqual([
+      expect.objectContaining({
+        actions: ["lambda:GetLayerVersion"],
+        resources: ["arn:${local.partition}:lambda:${var.region}:*:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:*"],
+      }),
+    ]);
   });
 });
