@@ -36,7 +36,7 @@ data "aws_iam_policy_document" "function_boundary" {
 
   statement {
     sid       = "Users"
-    actions   = ["cognito-idp:Admin*", "cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup"]
+    actions   = ["cognito-idp:Admin*"]
     resources = [aws_cognito_user_pool.main.arn]
   }
 
