@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { NotFoundError } from "../domain/errors.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { signUpUser } from "../../test/support/fixtures.js";
 import { getProfile } from "./getProfile.js";
@@ -16,9 +14,5 @@ describe("getProfile", () => {
     const profile = await getProfile(services)(userId);
     expect(profile).toMatchObject({ userId, email, status: "active", version: 1 });
     expect(Object.keys(profile).sort()).toEqual(["createdAt", "email", "status", "updatedAt", "userId", "version"]);
-  });
-
-  it("is NotFound for a user without a profile", async () => {
-    await expect(getProfile(services)(randomUUID())).rejects.toBeInstanceOf(NotFoundError);
   });
 });

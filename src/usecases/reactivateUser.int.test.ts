@@ -1,13 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../adapters/dynamodb/keys.js";
-import { AccountDeletedError } from "../domain/errors.js";
 import { outboxEvents, parseEvent, readItem } from "../../test/support/outbox.js";
 import { createTestServices, type TestServices } from "../../test/support/testServices.js";
 import { signUpUser } from "../../test/support/fixtures.js";
-import { deleteAccount } from "./deleteAccount.js";
 import { reactivateUser } from "./reactivateUser.js";
 import { suspendUser } from "./suspendUser.js";
-import { userActor } from "../domain/activity.js";
 
 describe("reactivateUser", () => {
   let services: TestServices;
@@ -32,11 +29,5 @@ describe("reactivateUser", () => {
   it("is a no-op on an active account", async () => {
     expect(await reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "c" })).toMatchObject({ status: "active", version: 1 });
     expect((await outboxEvents(services)).filter((e) => e.detailType === "user.reactivated")).toHaveLength(0);
-  });
-
-  it("refuses a deleted account with AccountDeletedError", async () => {
-    await deleteAccount(services)({ userId, correlationId: "c", actor: userActor(userId) });
-    await expect(reactivateUser(services)({ userId, actorId: "an-admin", correlationId: "c" })).rejects.toBeInstanceOf(AccountDeletedError);
-    expect(await readItem(services, keys.profile(userId))).toMatchObject({ status: "deleted" });
   });
 });
