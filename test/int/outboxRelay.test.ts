@@ -1,7 +1,7 @@
 import { PutCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { systemActor } from "../../src/domain/activity.js";
 import type { Context, DynamoDBStreamEvent } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { eventContext } from "../../src/usecases/eventContext.js";
 import { createEvent, EVENT_TYPES, type DomainEvent, type EventType } from "../../src/domain/events.js";
@@ -9,42 +9,26 @@ import { handler } from "../../src/handlers/events/outboxRelay.js";
 import type { DeadLetter, DeadLetterQueue } from "../../src/ports/deadLetterQueue.js";
 import type { RetryPolicy } from "../../local/dynamodb/batchDelivery.js";
 import type { PutEventsEntry } from "../../local/events/eventBridgeServer.js";
-import type { LocalSqs } from "../../local/sqs/sqsServer.js";
 import type { ServiceOverrides } from "../../src/composition/services.js";
 import { assertValidEvent } from "../support/eventSchemas.js";
 import type { TestServices } from "../support/testServices.js";
 import {
   eventIdsOnBus,
-  relayRetriesFast,
+  relayTestHooks,
   sequencesByUser,
   sqsDeadLetterQueue,
   startRelayPipeline,
   userEvents,
   writeOutbox,
   type Refusals,
-  type RelayPipeline,
 } from "../support/relayPipeline.js";
 
 const context = { functionName: "outboxRelay", awsRequestId: "local", getRemainingTimeInMillis: () => 30_000 } as Context;
 
-let running: RelayPipeline | undefined;
-let sqs: LocalSqs | undefined;
-let restoreRetries: () => void;
-
-beforeAll(() => {
-  restoreRetries = relayRetriesFast();
-});
-afterAll(() => restoreRetries());
-afterEach(async () => {
-  await sqs?.stop();
-  sqs = undefined;
-  await running?.stop();
-  running = undefined;
-});
+relayTestHooks();
 
 async function startPipeline(refusals: Refusals, policy: RetryPolicy = { maxRetryAttempts: 2 }, overrides: ServiceOverrides = {}, start = true) {
-  running = await startRelayPipeline(refusals, policy, overrides, { start });
-  return running;
+  return startRelayPipeline(refusals, policy, overrides, { start });
 }
 
 function sampleEvent(services: TestServices, type: EventType, i: number): DomainEvent {
@@ -169,7 +153,6 @@ describe("outbox relay through DynamoDB Local's stream", () => {
   it("sends an entry EventBridge rejects for itself to the dead-letter queue at once and does not report its record", async () => {
     let poisonId = "none yet";
     const dlq = await sqsDeadLetterQueue();
-    sqs = dlq.sqs;
     const refuse = (entry: PutEventsEntry) => (eventIdOf(entry) === poisonId ? "InvalidArgument" : undefined);
     const { services, server, bus, delivered, poller, failures } = await startPipeline({ refuse }, { maxRetryAttempts: 2 }, { deadLetterQueue: dlq.queue });
     const events = sampleEvents(services, 6);

@@ -1,31 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PutEventsEntry, RequestFailure } from "../../local/events/eventBridgeServer.js";
-import type { LocalSqs } from "../../local/sqs/sqsServer.js";
 import {
   eventIdsOnBus,
-  relayRetriesFast,
+  relayTestHooks,
   sequencesByUser,
   sqsDeadLetterQueue,
   startRelayPipeline,
   userEvents,
   writeOutbox,
-  type RelayPipeline,
 } from "../support/relayPipeline.js";
 
-let running: RelayPipeline | undefined;
-let sqs: LocalSqs | undefined;
-let restoreRetries: () => void;
-
-beforeAll(() => {
-  restoreRetries = relayRetriesFast();
-});
-afterAll(() => restoreRetries());
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  await sqs?.stop();
-  sqs = undefined;
-});
+relayTestHooks();
 
 const eventIdOf = (entry: PutEventsEntry) => (JSON.parse(entry.Detail ?? "{}") as { eventId?: string }).eventId;
 
@@ -43,9 +28,8 @@ describe("the outbox relay through an EventBridge outage", () => {
     async (_name, refusals) => {
       let down = true;
       const dlq = await sqsDeadLetterQueue();
-      sqs = dlq.sqs;
       // No retry limit, as in serverless.yml: only the record age (here never reached) ends the retries.
-      running = await startRelayPipeline(refusals(() => down), { maxRetryAttempts: -1, maxRecordAgeSeconds: 3600 }, { deadLetterQueue: dlq.queue });
+      const running = await startRelayPipeline(refusals(() => down), { maxRetryAttempts: -1, maxRecordAgeSeconds: 3600 }, { deadLetterQueue: dlq.queue });
       const { services, bus, poller, server, failures } = running;
       const events = await writeOutbox(services, userEvents(services, 4, 5));
 
@@ -71,7 +55,7 @@ describe("the outbox relay through an EventBridge outage", () => {
   it("gives the records to the on-failure destination once they are older than the maximum record age", async () => {
     // Lambda's minimum is 60 s; 3 s here. The stream's creation time has whole seconds, so a record
     // can look up to a second older than it is.
-    running = await startRelayPipeline({ refuse: () => "ThrottlingException" }, { maxRetryAttempts: -1, maxRecordAgeSeconds: 3 });
+    const running = await startRelayPipeline({ refuse: () => "ThrottlingException" }, { maxRetryAttempts: -1, maxRecordAgeSeconds: 3 });
     const { services, bus, poller, failures } = running;
     const events = await writeOutbox(services, userEvents(services, 2, 1));
 
@@ -84,8 +68,7 @@ describe("the outbox relay through an EventBridge outage", () => {
 
   it("dead-letters an entry over 256 KB at once, without sending it, while the others flow", async () => {
     const dlq = await sqsDeadLetterQueue();
-    sqs = dlq.sqs;
-    running = await startRelayPipeline({}, { maxRetryAttempts: -1 }, { deadLetterQueue: dlq.queue });
+    const running = await startRelayPipeline({}, { maxRetryAttempts: -1 }, { deadLetterQueue: dlq.queue });
     const { services, bus, poller, server } = running;
     const [big] = userEvents(services, 1, 1, 260 * 1024);
     const small = userEvents(services, 3, 2);

@@ -1,4 +1,5 @@
 import type { Context, DynamoDBBatchResponse } from "aws-lambda";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { putOutboxEvent } from "../../src/adapters/dynamodb/outboxItems.js";
 import { transactWrite } from "../../src/adapters/dynamodb/transact.js";
@@ -67,7 +68,23 @@ export async function startRelayPipeline(
     await server.stop();
     await bus.stop();
   };
+  started.push(stop);
   return { services, server, bus, poller, failures, delivered, stop };
+}
+
+/** What this file's tests started (pipelines, SQS servers), stopped after each test. */
+const started: (() => Promise<void>)[] = [];
+
+/** A relay test file's hooks: fast relay rounds for the file, and everything a test started stopped after it. */
+export function relayTestHooks(): void {
+  let restoreRetries: () => void = () => undefined;
+  beforeAll(() => {
+    restoreRetries = relayRetriesFast();
+  });
+  afterAll(() => restoreRetries());
+  afterEach(async () => {
+    for (const stop of started.splice(0).reverse()) await stop();
+  });
 }
 
 /**
@@ -126,6 +143,7 @@ export function sequencesByUser(bus: LocalEventBus): Map<string, number[]> {
 /** The relay's real SQS adapter on a local SQS server; `stored` keeps what the queue took. */
 export async function sqsDeadLetterQueue(): Promise<{ sqs: LocalSqs; queue: DeadLetterQueue; stored: DeadLetter[] }> {
   const sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-user-service-dlq" }] });
+  started.push(() => sqs.stop());
   const real = createSqsDeadLetterQueue({
     region: "us-east-1",
     eventBusName: "test-user-service",
