@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDynamoClient } from "../adapters/dynamodb/client.js";
 import { configFromEnv } from "../composition/config.js";
 import { createServices, setServices } from "../composition/services.js";
 import { tracer } from "../observability.js";
+import { apiEvent } from "../../test/support/apiEvent.js";
 import { httpHandler } from "./httpHandler.js";
 
 const SRC = resolve(import.meta.dirname, "..");
@@ -17,19 +18,7 @@ const sourceFiles = (dir: string): string[] =>
   });
 
 const CLIENT_ID = "app-client";
-const event = {
-  httpMethod: "GET",
-  path: "/users/me",
-  headers: {},
-  body: null,
-  isBase64Encoded: false,
-  pathParameters: null,
-  queryStringParameters: null,
-  requestContext: {
-    requestId: "req-1",
-    authorizer: { claims: { sub: "user-1", client_id: CLIENT_ID, auth_time: String(Math.floor(Date.now() / 1000)) } },
-  },
-} as unknown as APIGatewayProxyEvent;
+const event = apiEvent({ method: "GET", path: "/users/me", claims: { sub: "user-1", client_id: CLIENT_ID } });
 const context = { functionName: "getMe", awsRequestId: "req-1", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 afterEach(() => {

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { unzip } from "../../local/lambda/unzip.js";
+import { apiEvent } from "../support/apiEvent.js";
 
 /**
  * The packaged bundles still trace: scripts/esbuildPlugins.cjs bundles aws-xray-sdk-core without
@@ -62,20 +63,7 @@ afterAll(async () => {
 
 describe("the packaged getMe, traced", () => {
   it("sends its handler and DynamoDB subsegments to the X-Ray daemon, in the invocation's trace", async () => {
-    const event = {
-      httpMethod: "GET",
-      path: "/users/me",
-      resource: "/users/me",
-      headers: {},
-      body: null,
-      isBase64Encoded: false,
-      pathParameters: null,
-      queryStringParameters: null,
-      requestContext: {
-        requestId: "req-1",
-        authorizer: { claims: { sub: "user-1", client_id: CLIENT_ID, auth_time: String(Math.floor(Date.now() / 1000)) } },
-      },
-    };
+    const event = apiEvent({ method: "GET", path: "/users/me", claims: { sub: "user-1", client_id: CLIENT_ID } });
     const handlerUrl = pathToFileURL(join(dir, "src/handlers/http/getMe.mjs")).href;
     const script = `
       const { handler } = await import(${JSON.stringify(handlerUrl)});
