@@ -16,29 +16,23 @@ export type PublishOutcome =
   | { ok: true; busEventId: string }
   | { ok: false; errorCode: string; errorMessage: string; retryable: boolean };
 
-/**
- * Publishes events to the event bus (EventBridge in AWS, the local PutEvents endpoint on one
- * machine). One call is at most one PutEvents request of at most PUBLISH_LIMITS.maxEntries entries;
- * an entry over PUBLISH_LIMITS.maxBytes is answered as rejected without being sent. A request that
- * fails as a whole (throttled past the SDK's retries, the service down, the network) throws; entries
- * the bus refuses come back as failed outcomes.
- */
-export interface EventPublisher {
-  publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]>;
+/** How much one publish call may carry, as the bus counts it (the adapter knows its bus's quotas). */
+export interface PublishLimits {
+  maxEntries: number;
+  /** An entry at or over this many bytes is answered as rejected without being sent. */
+  maxBytes: number;
+  /** An entry's size as the bus counts it against maxBytes. */
+  sizeOf(entry: PublishEntry): number;
 }
 
-/** EventBridge's PutEvents quotas: 10 entries per request, total entry size under 256 KB. */
-export const PUBLISH_LIMITS = { maxEntries: 10, maxBytes: 256 * 1024 } as const;
-
 /**
- * An entry's size as EventBridge counts it against the 256 KB limit: 14 bytes for Time, plus the
- * UTF-8 bytes of Source, DetailType and Detail.
+ * Publishes events to the event bus (EventBridge in AWS, the local PutEvents endpoint on one
+ * machine). One call is at most one request of at most `limits.maxEntries` entries; an entry too
+ * large for the bus is answered as rejected without being sent. A request that fails as a whole
+ * (throttled past the SDK's retries, the service down, the network) throws; entries the bus refuses
+ * come back as failed outcomes.
  */
-export function publishEntrySize(entry: PublishEntry): number {
-  return (
-    14 +
-    Buffer.byteLength(entry.source, "utf8") +
-    Buffer.byteLength(entry.detailType, "utf8") +
-    Buffer.byteLength(entry.detail, "utf8")
-  );
+export interface EventPublisher {
+  readonly limits: PublishLimits;
+  publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]>;
 }

@@ -1,6 +1,6 @@
 import { EVENT_SOURCE } from "../domain/events.js";
 import type { DeadLetter } from "../ports/deadLetterQueue.js";
-import { PUBLISH_LIMITS, publishEntrySize, type PublishEntry } from "../ports/eventPublisher.js";
+import type { PublishEntry, PublishLimits } from "../ports/eventPublisher.js";
 
 /** An outbox item read from the table's stream; `recordId` is the stream record's sequence number. */
 export interface OutboxEntry {
@@ -35,7 +35,7 @@ export interface Pending {
 }
 
 /** The batch's events in stream order (an event's place is its first record's). */
-export function pendingEvents(entries: readonly OutboxEntry[]): Pending[] {
+export function pendingEvents(entries: readonly OutboxEntry[], limits: PublishLimits): Pending[] {
   const byEventId = new Map<string, Pending>();
   entries.forEach((record, position) => {
     const existing = byEventId.get(record.eventId);
@@ -49,7 +49,7 @@ export function pendingEvents(entries: readonly OutboxEntry[]): Pending[] {
       orderKey: userIdOf(record.detail) ?? record.eventId,
       entry,
       records: [{ ...record, position }],
-      size: publishEntrySize(entry),
+      size: limits.sizeOf(entry),
       state: "new",
       attempts: 0,
     });
@@ -58,23 +58,23 @@ export function pendingEvents(entries: readonly OutboxEntry[]): Pending[] {
 }
 
 /**
- * The next request: unsettled events from the first one on, in order, at most 10 entries, under
- * 256 KB together, and one event per user (a second event of a user waits for the next request, so
+ * The next request: unsettled events from the first one on, in order, within the bus's limits
+ * (PutEvents: 10 entries, under 256 KB together), and one event per user (a second event of a user waits for the next request, so
  * it is never accepted while the first is refused). An entry too large on its own goes alone; the
  * publisher answers it without sending it.
  */
-export function nextChunk(events: readonly Pending[]): Pending[] {
+export function nextChunk(events: readonly Pending[], { maxEntries, maxBytes }: PublishLimits): Pending[] {
   const chunk: Pending[] = [];
   const users = new Set<string>();
   let bytes = 0;
   for (const p of events) {
     if (p.state === "settled") continue;
-    const full = chunk.length === PUBLISH_LIMITS.maxEntries || (chunk.length > 0 && bytes + p.size >= PUBLISH_LIMITS.maxBytes);
+    const full = chunk.length === maxEntries || (chunk.length > 0 && bytes + p.size >= maxBytes);
     if (full || users.has(p.orderKey)) break;
     chunk.push(p);
     users.add(p.orderKey);
     bytes += p.size;
-    if (p.size >= PUBLISH_LIMITS.maxBytes) break;
+    if (p.size >= maxBytes) break;
   }
   return chunk;
 }

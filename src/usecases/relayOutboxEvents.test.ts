@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { DeadLetter, DeadLetterQueue } from "../ports/deadLetterQueue.js";
+import { PUT_EVENTS_LIMITS } from "../adapters/eventbridge/eventBridgePublisher.js";
 import type { EventPublisher, PublishEntry, PublishOutcome } from "../ports/eventPublisher.js";
 import { relayOutboxEvents, type OutboxEntry } from "./relayOutboxEvents.js";
 
@@ -10,6 +11,7 @@ type Refusal = false | "throttle" | "reject" | "throw";
 function recordingBus(refuse: (entry: PublishEntry, call: number) => Refusal | boolean = () => false) {
   const calls: PublishEntry[][] = [];
   const publisher: EventPublisher = {
+    limits: PUT_EVENTS_LIMITS,
     async publish(entries) {
       calls.push([...entries]);
       const call = calls.length;
@@ -26,8 +28,9 @@ function recordingBus(refuse: (entry: PublishEntry, call: number) => Refusal | b
 }
 
 /**
- * A dead-letter queue at the port boundary (there is no local SQS engine to run the adapter
- * against): keeps what it is sent, refuses what `refuse` says, or fails as a whole.
+ * A dead-letter queue at the port boundary, for this unit test of the relay's decisions (the int
+ * tests run the real SQS adapter on the local SQS server): keeps what it is sent, refuses what
+ * `refuse` says, or fails as a whole.
  */
 function recordingDlq(refuse: (entry: DeadLetter) => boolean | "throw" = () => false) {
   const calls: DeadLetter[][] = [];

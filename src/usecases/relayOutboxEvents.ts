@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Services } from "../ports/services.js";
 import type { DeadLetterQueue } from "../ports/deadLetterQueue.js";
-import type { PublishEntry, PublishOutcome } from "../ports/eventPublisher.js";
+import type { EventPublisher, PublishOutcome } from "../ports/eventPublisher.js";
 import {
   deadLetterOf,
   describe,
@@ -57,7 +57,7 @@ export const relayOutboxEvents =
   async (entries: readonly OutboxEntry[]): Promise<RelayReport> => {
     const maxAttempts = options.maxAttempts ?? 5;
     const report: RelayReport = { published: [], deadLettered: [], failed: [], notSent: 0 };
-    const events = pendingEvents(entries);
+    const events = pendingEvents(entries, eventPublisher.limits);
     for (const p of events) {
       const busEventId = options.published?.get(p.eventId);
       if (busEventId === undefined) continue;
@@ -68,7 +68,7 @@ export const relayOutboxEvents =
 
     for (let attempt = 1; attempt <= maxAttempts && unsettled().length > 0; attempt++) {
       if (attempt > 1) await sleep(backoff(options, attempt - 1));
-      const stop = await publishRound(events, attempt, report, eventPublisher.publish.bind(eventPublisher), deadLetterQueue, options.published);
+      const stop = await publishRound(events, attempt, report, eventPublisher, deadLetterQueue, options.published);
       if (stop === "dead-letter queue failed") break;
     }
 
@@ -86,12 +86,12 @@ async function publishRound(
   events: Pending[],
   attempt: number,
   report: RelayReport,
-  publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>,
+  publisher: EventPublisher,
   queue: DeadLetterQueue | undefined,
   published: RecentlyPublished | undefined,
 ): Promise<"done" | "refused" | "dead-letter queue failed"> {
-  for (let chunk = nextChunk(events); chunk.length > 0; chunk = nextChunk(events)) {
-    const outcomes = await publishChunk(publish, chunk);
+  for (let chunk = nextChunk(events, publisher.limits); chunk.length > 0; chunk = nextChunk(events, publisher.limits)) {
+    const outcomes = await publishChunk(publisher, chunk);
     const rejected: Pending[] = [];
     chunk.forEach((p, index) => {
       const outcome = outcomes[index] as PublishOutcome;
@@ -137,9 +137,9 @@ async function deadLetter(rejected: Pending[], queue: DeadLetterQueue | undefine
 }
 
 /** A request that fails as a whole (throttled past the SDK's retries, bus down, network) is retryable for all its entries. */
-async function publishChunk(publish: (entries: PublishEntry[]) => Promise<PublishOutcome[]>, chunk: Pending[]): Promise<PublishOutcome[]> {
+async function publishChunk(publisher: EventPublisher, chunk: Pending[]): Promise<PublishOutcome[]> {
   try {
-    return await publish(chunk.map((p) => p.entry));
+    return await publisher.publish(chunk.map((p) => p.entry));
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     return chunk.map(() => ({ ok: false, errorCode: name, errorMessage: message, retryable: true }));

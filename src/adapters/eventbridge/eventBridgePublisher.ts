@@ -3,7 +3,7 @@
 import * as eventBridge from "@aws-sdk/client-eventbridge";
 import type { AppConfig } from "../../ports/config.js";
 import { traced } from "../../observability.js";
-import { PUBLISH_LIMITS, publishEntrySize, type EventPublisher, type PublishEntry, type PublishOutcome } from "../../ports/eventPublisher.js";
+import type { EventPublisher, PublishEntry, PublishLimits, PublishOutcome } from "../../ports/eventPublisher.js";
 import { lazy } from "../lazy.js";
 import { localEndpoint } from "../localEndpoint.js";
 
@@ -24,6 +24,17 @@ const REJECTED_FOR_ITSELF = new Set([
   "NotAuthorizedForDetailTypeException",
 ]);
 
+/**
+ * PutEvents' quotas: 10 entries per request, total entry size under 256 KB, an entry's size being
+ * 14 bytes for Time plus the UTF-8 bytes of Source, DetailType and Detail.
+ */
+export const PUT_EVENTS_LIMITS: PublishLimits = {
+  maxEntries: 10,
+  maxBytes: 256 * 1024,
+  sizeOf: (entry) =>
+    14 + Buffer.byteLength(entry.source, "utf8") + Buffer.byteLength(entry.detailType, "utf8") + Buffer.byteLength(entry.detail, "utf8"),
+};
+
 export const isRetryablePutEventsError = (errorCode: string) => !REJECTED_FOR_ITSELF.has(errorCode);
 
 /**
@@ -39,12 +50,14 @@ export function createEventBridgePublisher(
     const client = traced(new eventBridge.EventBridgeClient({ region: config.region, ...localEndpoint(config.eventBridgeEndpoint) }));
     return { client };
   });
+  const { maxBytes, sizeOf } = PUT_EVENTS_LIMITS;
   return {
+    limits: PUT_EVENTS_LIMITS,
     async publish(entries: readonly PublishEntry[]): Promise<PublishOutcome[]> {
       const outcomes: (PublishOutcome | undefined)[] = entries.map((entry) => {
-        const size = publishEntrySize(entry);
-        if (size < PUBLISH_LIMITS.maxBytes) return undefined;
-        return { ok: false, errorCode: "EntryTooLarge", errorMessage: `Entry is ${size} bytes, PutEvents takes under ${PUBLISH_LIMITS.maxBytes}`, retryable: false };
+        const size = sizeOf(entry);
+        if (size < maxBytes) return undefined;
+        return { ok: false, errorCode: "EntryTooLarge", errorMessage: `Entry is ${size} bytes, PutEvents takes under ${maxBytes}`, retryable: false };
       });
       const toSend = entries.filter((_, index) => outcomes[index] === undefined);
       if (toSend.length === 0) return outcomes as PublishOutcome[];
