@@ -53,8 +53,11 @@ export interface ProfileStore extends SignUpMarkers {
   getForChange(userId: string): Promise<{ profile: UserProfile; sequence: number } | undefined>;
   /** Profile and its email records in one read of the user's partition. */
   getWithEmails(userId: string): Promise<ProfileWithEmails | undefined>;
-  /** Owners of email items for a normalized address (GSI1); normally zero or one. */
-  findUserIdsByAddress(address: string): Promise<string[]>;
+  /**
+   * The account whose partition holds an email item for a normalized address (verified or not),
+   * as a consistent read shows it now: the address index may lag, the answer never does.
+   */
+  findByAddress(address: string): Promise<ProfileWithEmails | undefined>;
   claimOf(address: string): Promise<AddressClaim | undefined>;
   /**
    * Writes `next` only if the stored version is still `expectedVersion` (else

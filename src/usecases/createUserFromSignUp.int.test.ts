@@ -75,7 +75,7 @@ describe("createUserFromSignUp", () => {
     expect(await readItem(services, keys.profile(holder.userId))).toMatchObject({ emailCount: 1 });
     const claim = await readItem(services, keys.emailClaim(address));
     expect(claim).toMatchObject({ userId, verified: true });
-    expect(await services.profiles.findUserIdsByAddress(address)).toEqual([userId]);
+    expect((await services.profiles.findByAddress(address))?.profile.userId).toBe(userId);
 
     const events = (await outboxEvents(services)).filter((e) => e.detail.metadata && (e.detail.metadata as { correlationId: string }).correlationId === "c-4");
     const byType = Object.fromEntries(events.map((e) => [e.detailType, e]));

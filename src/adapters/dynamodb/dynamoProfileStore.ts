@@ -20,6 +20,16 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
   // A TransactionConflict is re-run: the retry commits or fails on the exact condition the winner broke.
   const write = (items: NamedItem[]) => transactWriteRetryingConflicts(db, items);
 
+  const getWithEmails = async (userId: string) => {
+    const items = await queryUserPartition(db, tableName, userId);
+    const profileItem = items.find((item) => item.SK === keys.profile(userId).SK);
+    if (!profileItem) return undefined;
+    return {
+      profile: toProfile(profileItem),
+      emails: items.filter((item) => String(item.SK).startsWith(keys.emailSortPrefix)).map(toEmailRecord),
+    };
+  };
+
   return {
     ...createSignUpMarkerStore(db, tableName),
 
@@ -38,17 +48,11 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
       return Item ? { profile: toProfile(Item), sequence: sequenceOfItem(Item) } : undefined;
     },
 
-    async getWithEmails(userId) {
-      const items = await queryUserPartition(db, tableName, userId);
-      const profileItem = items.find((item) => item.SK === keys.profile(userId).SK);
-      if (!profileItem) return undefined;
-      return {
-        profile: toProfile(profileItem),
-        emails: items.filter((item) => String(item.SK).startsWith(keys.emailSortPrefix)).map(toEmailRecord),
-      };
-    },
+    getWithEmails: (userId) => getWithEmails(userId),
 
-    async findUserIdsByAddress(address) {
+    async findByAddress(address) {
+      // GSI1 is eventually consistent: each candidate is re-read from its partition and must still
+      // hold the address. Only email items are indexed, so the index answers user ids, not accounts.
       const { Items } = await db.send(
         new QueryCommand({
           TableName: tableName,
@@ -57,7 +61,11 @@ export function createDynamoProfileStore(db: DynamoDBDocumentClient, tableName: 
           ExpressionAttributeValues: { ":pk": keys.emailIndexPartition(address) },
         }),
       );
-      return [...new Set((Items ?? []).map((item) => String(item.userId)))];
+      for (const userId of new Set((Items ?? []).map((item) => String(item.userId)))) {
+        const account = await getWithEmails(userId);
+        if (account?.emails.some((record) => record.email === address)) return account;
+      }
+      return undefined;
     },
 
     async claimOf(address) {
