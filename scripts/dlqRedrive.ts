@@ -1,13 +1,8 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { parseArgs } from "node:util";
-import { redriveDeadLetters, type DeadLetterSource } from "./redriveDeadLetters.js";
+import { redriveDeadLetters } from "./redriveDeadLetters.js";
+import { createSqsDeadLetterSource } from "./sqsDeadLetterSource.js";
 
 /**
  * npm run dlq:redrive -- --stage NAME [--max N] [--dry-run]
@@ -40,28 +35,7 @@ const queueUrl =
   values["queue-url"] ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: `${stage}-user-service-dlq` }))).QueueUrl;
 if (!queueUrl) throw new Error(`no queue ${stage}-user-service-dlq`);
 
-/** Receipt handles by message id, so deletes address what this run received. */
-const receipts = new Map<string, string>();
-const source: DeadLetterSource = {
-  async receive(max) {
-    const answer = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 1, VisibilityTimeout: 120 }),
-    );
-    return (answer.Messages ?? []).flatMap((m) => {
-      if (!m.MessageId || !m.ReceiptHandle || m.Body === undefined) return [];
-      receipts.set(m.MessageId, m.ReceiptHandle);
-      return [{ id: m.MessageId, body: m.Body }];
-    });
-  },
-  async delete(ids) {
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: ids.map((id, index) => ({ Id: String(index), ReceiptHandle: receipts.get(id) })),
-      }),
-    );
-  },
-};
+const source = createSqsDeadLetterSource(sqs, queueUrl);
 
 const report = await redriveDeadLetters({
   source,
@@ -72,17 +46,7 @@ const report = await redriveDeadLetters({
 });
 // A dry run took the messages only to count them: make them visible again at once, or the real
 // run right after it (as the runbook does) would find the queue empty for the visibility timeout.
-if (values["dry-run"]) {
-  const handles = [...receipts.values()];
-  for (let i = 0; i < handles.length; i += 10) {
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: handles.slice(i, i + 10).map((handle, index) => ({ Id: String(index), ReceiptHandle: handle, VisibilityTimeout: 0 })),
-      }),
-    );
-  }
-}
+if (values["dry-run"]) await source.release();
 process.stdout.write(
   `${values["dry-run"] ? "would redrive" : "redriven"}: ${report.redriven}, refused by the bus: ${report.failed.length}, unreadable: ${report.unreadable.length}\n`,
 );

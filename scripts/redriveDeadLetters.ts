@@ -6,7 +6,7 @@ export interface QueuedMessage {
   body: string;
 }
 
-/** The queue side of a redrive: SQS in AWS, an in-memory fake in tests (no local SQS engine exists). */
+/** The queue side of a redrive: the events DLQ on SQS (sqsDeadLetterSource.ts). */
 export interface DeadLetterSource {
   receive(max: number): Promise<QueuedMessage[]>;
   delete(ids: readonly string[]): Promise<void>;

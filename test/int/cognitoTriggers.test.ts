@@ -1,25 +1,32 @@
 import { randomUUID } from "node:crypto";
 import type { PostConfirmationTriggerEvent, PreSignUpTriggerEvent } from "aws-lambda";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startSqsServer, type LocalSqs } from "../../local/sqs/sqsServer.js";
 import { keys } from "../../src/adapters/dynamodb/keys.js";
 import { createPostConfirmationHandler, handler as postConfirmation } from "../../src/handlers/cognito/postConfirmation.js";
 import { handler as preSignUp, SIGN_UP_REFUSED_MESSAGE } from "../../src/handlers/cognito/preSignUp.js";
-import type { JobQueue, SignUpJob } from "../../src/ports/jobQueue.js";
+import type { SignUpJob } from "../../src/ports/jobQueue.js";
 import { lambdaContext } from "../support/apiEvent.js";
 import { outboxEvents, parseEvent, readItem } from "../support/outbox.js";
 import { createTestServices, type TestServices } from "../support/testServices.js";
 import { addUnverifiedEmail } from "../support/unverifiedEmail.js";
 import { signUpUser } from "../support/fixtures.js";
 
-/** The one port faked here: no local SQS engine exists. DynamoDB stays real. */
-class RecordingJobQueue implements JobQueue<SignUpJob> {
-  readonly jobs: SignUpJob[] = [];
-  constructor(private readonly failWith?: Error) {}
-  async enqueue(job: SignUpJob) {
-    if (this.failWith) throw this.failWith;
-    this.jobs.push(job);
-  }
-}
+/**
+ * The sign-up retry queue is the composition's own SQS adapter on a local SQS server started for
+ * this file: jobs are read back with ReceiveMessage, and a queue that does not exist there is a
+ * failure SQS itself answers.
+ */
+const RETRY_QUEUE = "test-user-service-signup-retry";
+let sqs: LocalSqs;
+beforeAll(async () => {
+  sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: RETRY_QUEUE }] });
+});
+afterAll(() => sqs.stop());
+
+/** A graph whose every DynamoDB write fails (a table that does not exist) and whose retry queue is `queueUrl`. */
+const failingTableServices = (queueUrl: string) =>
+  createTestServices({}, { tableName: `missing-${randomUUID()}`, sqsEndpoint: sqs.endpoint, signUpRetryQueueUrl: queueUrl });
 
 function cognitoEvent<T extends PostConfirmationTriggerEvent | PreSignUpTriggerEvent>(
   triggerSource: T["triggerSource"],
@@ -107,9 +114,8 @@ describe("Cognito PostConfirmation trigger", () => {
   });
 
   it("retries with backoff against a real DynamoDB failure, then queues the job and still returns the event", async () => {
-    const queue = new RecordingJobQueue();
     // A table that does not exist: every write fails inside DynamoDB Local itself.
-    services = await createTestServices({ signUpRetryQueue: queue }, { tableName: `missing-${randomUUID()}` });
+    services = await failingTableServices(sqs.queueUrl(RETRY_QUEUE));
     const sleeps: number[] = [];
     const handler = createPostConfirmationHandler({ sleep: async (ms) => void sleeps.push(ms) });
     const sub = randomUUID();
@@ -118,13 +124,15 @@ describe("Cognito PostConfirmation trigger", () => {
 
     expect(await handler(event, context)).toEqual(event);
     expect(sleeps).toEqual([100, 200, 400]);
-    expect(queue.jobs).toEqual([{ userId: sub, email: "unlucky@example.com", correlationId: context.awsRequestId, username: sub }]);
+    const jobs = (await sqs.browse(RETRY_QUEUE)).map((m) => JSON.parse(m.Body ?? "") as SignUpJob);
+    expect(jobs).toEqual([{ userId: sub, email: "unlucky@example.com", correlationId: context.awsRequestId, username: sub }]);
   });
 
   it("never fails the confirmation, even when the queue is down too", async () => {
-    services = await createTestServices(
-      { signUpRetryQueue: new RecordingJobQueue(new Error("SQS unavailable")) },
-      { tableName: `missing-${randomUUID()}` },
+    services = await failingTableServices(sqs.queueUrl("no-such-queue"));
+    // The queue really refuses: SQS answers that the queue does not exist.
+    await expect(services.signUpRetryQueue.enqueue({ userId: "u", email: "e@example.com", correlationId: "c" })).rejects.toThrow(
+      /queue does not exist/i,
     );
     const handler = createPostConfirmationHandler({ sleep: async () => undefined });
     const event = confirmSignUp(randomUUID(), "twice.unlucky@example.com");

@@ -57,7 +57,11 @@ const sampleEvents = (services: TestServices, count: number) =>
 const writeEvents = async (services: TestServices, countOrEvents: number | DomainEvent[]) =>
   writeOutbox(services, typeof countOrEvents === "number" ? sampleEvents(services, countOrEvents) : countOrEvents);
 
-/** The relay's dead-letter queue at the port boundary, for a queue that refuses what `refuse` says. */
+/**
+ * The relay's dead-letter queue at the port boundary, for a queue that refuses what `refuse` says:
+ * SQS lists single entries of a batch as Failed only on its own faults, which the local SQS server
+ * gives on no request. The other relay tests use the real adapter on it (sqsDeadLetterQueue()).
+ */
 function memoryDeadLetterQueue(refuse: (entry: DeadLetter) => boolean = () => false) {
   const sends: DeadLetter[][] = [];
   const stored: DeadLetter[] = [];

@@ -15,11 +15,12 @@ interface BatchRequest {
 type Answer = (entry: BatchRequest["Entries"][number]) => "ok" | "refuse" | "omit";
 
 /**
- * Answers SQS never gives on demand (entries listed as Failed, or left out of the answer, a failed
- * request): a stub speaking just enough of SQS's JSON protocol (SendMessageBatch, with the body
- * MD5s the SDK checks). The happy paths run against the local SQS server (local-aws-sqs) below.
+ * Answers SQS never gives on demand (entries listed as Failed, or left out of the answer), and the
+ * requests themselves (how the adapter batches), which the local server does not show: a stub
+ * speaking just enough of SQS's JSON protocol (SendMessageBatch, with the body MD5s the SDK
+ * checks). Storing, reading back and a failed request run against the local SQS server below.
  */
-async function fakeSqs(answer: Answer = () => "ok", status = 200) {
+async function fakeSqs(answer: Answer = () => "ok") {
   const requests: BatchRequest[] = [];
   const server: Server = createServer((req, res) => {
     let raw = "";
@@ -28,11 +29,6 @@ async function fakeSqs(answer: Answer = () => "ok", status = 200) {
       const request = JSON.parse(raw) as BatchRequest;
       requests.push(request);
       res.setHeader("Content-Type", "application/x-amz-json-1.0");
-      if (status !== 200) {
-        res.statusCode = status;
-        res.end(JSON.stringify({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." }));
-        return;
-      }
       const md5 = (body: string) => createHash("md5").update(body).digest("hex");
       res.end(
         JSON.stringify({
@@ -100,11 +96,6 @@ describe("SQS dead-letter queue adapter", () => {
       ],
     });
   });
-
-  it("throws when the request fails as a whole", async () => {
-    const { queue } = await fakeSqs(() => "ok", 400);
-    await expect(queue.send(letters(2))).rejects.toThrow(/queue does not exist/);
-  });
 });
 
 describe("SQS adapters against the local SQS server (local-aws-sqs, JSON protocol)", () => {
@@ -117,6 +108,16 @@ describe("SQS adapters against the local SQS server (local-aws-sqs, JSON protoco
       const stored = (await sqs.browse("test-dlq")).map((m) => JSON.parse(m.Body ?? "{}") as DeadLetterMessage);
       expect(stored.map((m) => (JSON.parse(m.Detail) as { eventId: string }).eventId).sort()).toEqual(input.map((e) => e.eventId).sort());
       expect(stored[0]).toMatchObject({ EventBusName: "test-user-service", Source: "user-service", ErrorCode: "InternalFailure" });
+    } finally {
+      await sqs.stop();
+    }
+  });
+
+  it("the dead-letter queue throws when the request fails as a whole (a queue that does not exist)", async () => {
+    const sqs = await startSqsServer({ region: "us-east-1", queues: [{ QueueName: "test-dlq" }] });
+    try {
+      const queue = createSqsDeadLetterQueue({ region: "us-east-1", eventBusName: "test-user-service", sqsEndpoint: sqs.endpoint, queueUrl: sqs.queueUrl("nope") });
+      await expect(queue.send(letters(2))).rejects.toThrow(/queue does not exist/i);
     } finally {
       await sqs.stop();
     }
