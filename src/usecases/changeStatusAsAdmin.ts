@@ -1,11 +1,10 @@
 import type { Services } from "../ports/services.js";
-import { eventContext } from "./eventContext.js";
 import { adminActor } from "../domain/activity.js";
-import { AccountDeletedError, NotFoundError, OwnAccountStatusChangeError } from "../domain/errors.js";
+import { AccountDeletedError, OwnAccountStatusChangeError } from "../domain/errors.js";
 import type { DomainEvent, EventContext } from "../domain/events.js";
 import type { UserProfile, UserStatus } from "../domain/user.js";
 import type { OutgoingMail } from "../ports/mailer.js";
-import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
+import { changeProfile } from "./changeProfile.js";
 import { sendNotice } from "./sendNotice.js";
 
 /** What one admin status change (suspend, reactivate) decides; the shared steps are below. */
@@ -32,17 +31,21 @@ export const changeStatusAsAdmin =
   async (change: StatusChange): Promise<UserProfile> => {
     const { userId, actorId } = change;
     if (actorId === userId) throw new OwnAccountStatusChangeError();
-    return retryingSequenceConflicts(async () => {
-      const read = await services.profiles.getForChange(userId);
-      if (!read) throw new NotFoundError("User");
-      const { profile: current, sequence } = read;
-      if (current.status === "deleted") throw new AccountDeletedError();
-      if (current.status === change.to) return current;
-
-      const ctx = eventContext(services, change.correlationId, adminActor(actorId));
-      const next: UserProfile = { ...change.next(current), status: change.to, version: current.version + 1, updatedAt: ctx.now };
-      await services.profiles.saveAtVersion(next, current.version, change.event(ctx, sequence + 1));
-      await sendNotice(services, change.notice(current), userId);
-      return next;
+    return changeProfile(services)({
+      userId,
+      correlationId: change.correlationId,
+      actor: adminActor(actorId),
+      decide(current, ctx, sequence) {
+        if (current.status === "deleted") throw new AccountDeletedError();
+        if (current.status === change.to) return { unchanged: current };
+        return {
+          next: { ...change.next(current), status: change.to },
+          event: change.event(ctx, sequence),
+          answer: async (saved) => {
+            await sendNotice(services, change.notice(current), userId);
+            return saved;
+          },
+        };
+      },
     });
   };

@@ -1,14 +1,11 @@
 import type { Services } from "../ports/services.js";
-import { eventContext } from "./eventContext.js";
 import type { Actor } from "../domain/activity.js";
-import { NotFoundError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
 import { generateLinkToken, linkTokenDigest, linkUrl, type LinkTokenRecord } from "../domain/linkToken.js";
-import type { UserProfile } from "../domain/user.js";
 import { epochSeconds } from "../ports/clock.js";
 import { accountDeletedNotice } from "./mailMessages.js";
 import { sendNotice } from "./sendNotice.js";
-import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
+import { changeProfile } from "./changeProfile.js";
 
 export interface DeleteAccountInput {
   userId: string;
@@ -40,39 +37,39 @@ export function purgeDateOf(deletedAt: string, graceDays: number): string {
 export const deleteAccount =
   (services: Pick<Services, "profiles" | "mailer" | "config" | "clock" | "ids"> & Partial<Pick<Services, "keyedHasher">>) =>
   ({ userId, correlationId, actor }: DeleteAccountInput): Promise<DeletedAccount> =>
-    retryingSequenceConflicts(async () => {
-      const read = await services.profiles.getForChange(userId);
-      if (!read) throw new NotFoundError("User");
-      const { profile: current, sequence } = read;
-      if (current.status === "deleted" && current.deletedAt) {
-        // A profile deleted before the grace period existed gets its purge date from deletedAt.
-        return { deletedAt: current.deletedAt, purgeAt: current.purgeAt ?? purgeDateOf(current.deletedAt, services.config.deletionGraceDays) };
-      }
+    changeProfile(services)({
+      userId,
+      correlationId,
+      actor,
+      async decide(current, ctx, sequence) {
+        if (current.status === "deleted" && current.deletedAt) {
+          // A profile deleted before the grace period existed gets its purge date from deletedAt.
+          const purgeAt = current.purgeAt ?? purgeDateOf(current.deletedAt, services.config.deletionGraceDays);
+          return { unchanged: { deletedAt: current.deletedAt, purgeAt } };
+        }
 
-      const ctx = eventContext(services, correlationId, actor);
-      const purgeAt = purgeDateOf(ctx.now, services.config.deletionGraceDays);
-      const deleted: UserProfile = {
-        ...current,
-        status: "deleted",
-        deletedAt: ctx.now,
-        purgeAt,
-        version: current.version + 1,
-        updatedAt: ctx.now,
-      };
-      const event = createEvent("user.deleted", { userId, deletedAt: ctx.now }, ctx, sequence + 1);
-      const token = services.keyedHasher ? generateLinkToken() : undefined;
-      const restoreLink: LinkTokenRecord | undefined =
-        token && services.keyedHasher
-          ? {
-              digest: await linkTokenDigest(services.keyedHasher, token),
-              userId,
-              purpose: "restore",
-              expiresAt: epochSeconds(new Date(purgeAt)),
-              createdAt: ctx.now,
-            }
-          : undefined;
-      await services.profiles.saveAtVersion(deleted, current.version, event, restoreLink ? { issueLink: restoreLink } : {});
-      const link = token ? linkUrl(services.config.webUrl, "restore", token) : undefined;
-      await sendNotice(services, accountDeletedNotice(current.email, purgeAt, link), userId);
-      return { deletedAt: ctx.now, purgeAt };
+        const purgeAt = purgeDateOf(ctx.now, services.config.deletionGraceDays);
+        const event = createEvent("user.deleted", { userId, deletedAt: ctx.now }, ctx, sequence);
+        const token = services.keyedHasher ? generateLinkToken() : undefined;
+        const restoreLink: LinkTokenRecord | undefined =
+          token && services.keyedHasher
+            ? {
+                digest: await linkTokenDigest(services.keyedHasher, token),
+                userId,
+                purpose: "restore",
+                expiresAt: epochSeconds(new Date(purgeAt)),
+                createdAt: ctx.now,
+              }
+            : undefined;
+        return {
+          next: { ...current, status: "deleted", deletedAt: ctx.now, purgeAt },
+          event,
+          options: restoreLink ? { issueLink: restoreLink } : {},
+          answer: async () => {
+            const link = token ? linkUrl(services.config.webUrl, "restore", token) : undefined;
+            await sendNotice(services, accountDeletedNotice(current.email, purgeAt, link), userId);
+            return { deletedAt: ctx.now, purgeAt };
+          },
+        };
+      },
     });

@@ -1,13 +1,11 @@
 import type { Services } from "../ports/services.js";
-import { eventContext } from "./eventContext.js";
 import { userActor } from "../domain/activity.js";
 import { InvalidLinkError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import type { UserProfile } from "../domain/user.js";
 import { accountRestoredNotice } from "./mailMessages.js";
 import { findLink } from "./redeemLink.js";
 import { sendNotice } from "./sendNotice.js";
-import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
+import { changeProfile } from "./changeProfile.js";
 
 export interface RestoreAccountInput {
   /** The request body: `{token}` from the restore link. */
@@ -28,23 +26,24 @@ export const restoreAccount =
   async ({ body, correlationId }: RestoreAccountInput): Promise<{ userId: string }> => {
     const token = await findLink(services, body, "restore");
     const { userId } = token;
-    return retryingSequenceConflicts(async () => {
-      const read = await services.profiles.getForChange(userId);
-      if (!read || read.profile.status !== "deleted") throw new InvalidLinkError();
-      const { profile: current, sequence } = read;
-
-      const ctx = eventContext(services, correlationId, userActor(userId));
-      const { deletedAt: _deletedAt, purgeAt: _purgeAt, ...kept } = current;
-      const restored: UserProfile = {
-        ...kept,
-        status: current.suspendedReason ? "suspended" : "active",
-        version: current.version + 1,
-        updatedAt: ctx.now,
-      };
-      const event = createEvent("user.restored", { userId }, ctx, sequence + 1);
-      await services.links.restore({ profile: restored, expectedVersion: current.version, token, event });
-
-      await sendNotice(services, accountRestoredNotice(current.email), userId);
-      return { userId };
+    return changeProfile(services)({
+      userId,
+      correlationId,
+      actor: userActor(userId),
+      missing: () => new InvalidLinkError(),
+      decide(current, ctx, sequence) {
+        if (current.status !== "deleted") throw new InvalidLinkError();
+        const { deletedAt: _deletedAt, purgeAt: _purgeAt, ...kept } = current;
+        const event = createEvent("user.restored", { userId }, ctx, sequence);
+        return {
+          next: { ...kept, status: current.suspendedReason ? "suspended" : "active" },
+          event,
+          save: ({ profile, expectedVersion }) => services.links.restore({ profile, expectedVersion, token, event }),
+          answer: async () => {
+            await sendNotice(services, accountRestoredNotice(current.email), userId);
+            return { userId };
+          },
+        };
+      },
     });
   };

@@ -1,10 +1,9 @@
 import type { Services } from "../ports/services.js";
-import { eventContext } from "./eventContext.js";
 import { userActor } from "../domain/activity.js";
-import { NotFoundError, PreconditionFailedError } from "../domain/errors.js";
+import { PreconditionFailedError } from "../domain/errors.js";
 import { createEvent } from "../domain/events.js";
-import { retryingSequenceConflicts } from "./retryingSequenceConflicts.js";
 import { applyProfilePatch, assertActive, type ProfilePatch, type UserProfile } from "../domain/user.js";
+import { changeProfile } from "./changeProfile.js";
 
 export interface UpdateProfileInput {
   userId: string;
@@ -22,19 +21,20 @@ export interface UpdateProfileInput {
 export const updateProfile =
   (services: Pick<Services, "profiles" | "config" | "clock" | "ids">) =>
   ({ userId, patch, expectedVersions, correlationId }: UpdateProfileInput): Promise<UserProfile> =>
-    retryingSequenceConflicts(async () => {
-      const read = await services.profiles.getForChange(userId);
-      if (!read) throw new NotFoundError("User");
-      const { profile: current, sequence } = read;
-      assertActive(current);
-      if (expectedVersions && !expectedVersions.includes(current.version)) throw new PreconditionFailedError();
-
-      const { next, changedFields } = applyProfilePatch(current, patch);
-      if (changedFields.length === 0) return current;
-
-      const ctx = eventContext(services, correlationId, userActor(userId));
-      const saved: UserProfile = { ...next, version: current.version + 1, updatedAt: ctx.now };
-      const event = createEvent("user.updated", { userId, changedFields }, ctx, sequence + 1);
-      await services.profiles.saveAtVersion(saved, current.version, event, { requireActive: true });
-      return saved;
+    changeProfile(services)({
+      userId,
+      correlationId,
+      actor: userActor(userId),
+      decide(current, ctx, sequence) {
+        assertActive(current);
+        if (expectedVersions && !expectedVersions.includes(current.version)) throw new PreconditionFailedError();
+        const { next, changedFields } = applyProfilePatch(current, patch);
+        if (changedFields.length === 0) return { unchanged: current };
+        return {
+          next,
+          event: createEvent("user.updated", { userId, changedFields }, ctx, sequence),
+          options: { requireActive: true },
+          answer: (saved) => saved,
+        };
+      },
     });
