@@ -42,6 +42,14 @@ async function main() {
     process.stderr.write(`${error instanceof PortInUseError ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  // Before the ready line: whoever waits for it may signal at once (a signal before this would
+  // end the process with the default action, exit 130, leaving Java behind).
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (!stopping) say(`${signal}: stopping…`);
+      stopAndExit(0);
+    });
+  }
   say(
     [
       "",
@@ -58,12 +66,6 @@ async function main() {
       "",
     ].join("\n"),
   );
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      if (!stopping) say(`${signal}: stopping…`);
-      stopAndExit(0);
-    });
-  }
 }
 
 void main();

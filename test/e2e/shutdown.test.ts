@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort, freeStackPorts } from "../../local/server/freePort.js";
-import { isRunning, javaPattern, processesMatching, spawnStack, stackPid, type SpawnedStack } from "./spawnedStack.js";
+import { isRunning, javaPattern, processesMatching, spawnStack, type SpawnedStack } from "./spawnedStack.js";
 
 /** Nothing of the stack answers any more: every port it listened on is closed. */
 async function expectAllPortsClosed(ports: Record<string, string>) {
@@ -27,7 +27,7 @@ describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", (
       await stack.ready();
       expect((await fetch(`http://127.0.0.1:${ports.PORT}/_local/health`)).status).toBe(200);
       expect(processesMatching(javaPattern(ports.DYNAMODB_PORT))).not.toBe("");
-      const stackProcess = stackPid(stack.child);
+      const stackProcess = stack.child.pid ?? 0;
 
       stack.child.kill(signal);
       await expectStoppedCleanly(stack, ports, 0, stackProcess);
@@ -42,7 +42,7 @@ describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", (
     const stack = await spawnStack(ports);
     try {
       await stack.ready();
-      const stackProcess = stackPid(stack.child);
+      const stackProcess = stack.child.pid ?? 0;
       const java = Number(processesMatching(javaPattern(ports.DYNAMODB_PORT)));
       expect(java).toBeGreaterThan(0);
 
@@ -63,7 +63,7 @@ describe.skipIf(Boolean(process.env.API_URL))("npm start's process lifecycle", (
     const stack = await spawnStack(ports, { nodeOptions: `--import ${preload}` });
     try {
       await stack.ready();
-      const stackProcess = stackPid(stack.child);
+      const stackProcess = stack.child.pid ?? 0;
       expect(processesMatching(javaPattern(ports.DYNAMODB_PORT))).not.toBe("");
 
       process.kill(stackProcess, "SIGUSR2");

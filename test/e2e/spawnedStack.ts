@@ -1,16 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dropStackEnvironment } from "../../local/stackEnvironment.js";
 
-const tsx = createRequire(import.meta.url).resolve("tsx/cli");
-
 export interface SpawnedStack {
-  /** tsx's launcher; the stack itself runs in its one Node child (see stackPid). */
+  /** The Node process running local/start.ts, as `npm start` runs it (one process, no launcher). */
   child: ChildProcess;
-  /** The launcher's exit code: the stack's own, which tsx passes on. */
+  /** The stack's exit code. */
   exited: Promise<number | null>;
   output(): { stdout: string; stderr: string };
   /** Resolves once the stack printed its ready banner; fails with its stderr otherwise. */
@@ -21,7 +18,7 @@ export interface SpawnedStack {
 /** `npm start` as a developer runs it, on the given ports and a throwaway data folder. */
 export async function spawnStack(env: Record<string, string>, options: { nodeOptions?: string } = {}): Promise<SpawnedStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-start-"));
-  const child = spawn(process.execPath, [tsx, "local/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
     env: {
       // The e2e stack in vitest's main process set its own variables there: not this stack's.
       ...dropStackEnvironment({ ...process.env }),
@@ -58,13 +55,6 @@ export function processesMatching(pattern: string): string {
   } catch {
     return "";
   }
-}
-
-/** The Node process running local/start.ts: tsx's launcher has exactly one child. */
-export function stackPid(launcher: ChildProcess): number {
-  const pid = Number(execFileSync("pgrep", ["-P", String(launcher.pid)]).toString().trim().split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no child of ${launcher.pid}`);
-  return pid;
 }
 
 /** DynamoDB Local's Java process for the stack on this port, as pgrep finds it. */
