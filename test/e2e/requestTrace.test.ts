@@ -9,15 +9,18 @@ import { localEndpoint } from "../../src/adapters/localEndpoint.js";
 import { spawnStack, type SpawnedStack } from "./spawnedStack.js";
 
 // The lines are read from the stack's own stdout, where Lambda's and API Gateway's would go to
-// CloudWatch: a stack of its own (npm start), with the handlers logging at INFO.
+// CloudWatch: a stack of its own, with the handlers logging at INFO. On the packaged zips, as in
+// AWS each function has its own logger; on the sources every function shares one module graph in
+// one process, so an invocation running at the same moment (the relay beside the request) can
+// lend its context to another's lines (docs/local-stack.md).
 let stack: SpawnedStack;
 let apiUrl: string;
 beforeAll(async () => {
   const ports = await freeStackPorts();
-  stack = await spawnStack({ ...ports, POWERTOOLS_LOG_LEVEL: "INFO" });
+  stack = await spawnStack({ ...ports, POWERTOOLS_LOG_LEVEL: "INFO" }, { artifacts: true });
   apiUrl = `http://127.0.0.1:${ports.PORT}`;
-  await stack.ready();
-}, 90_000);
+  await stack.ready(180_000);
+}, 240_000);
 afterAll(async () => {
   stack.child.kill("SIGTERM");
   await stack.exited;

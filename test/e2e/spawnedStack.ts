@@ -15,10 +15,13 @@ export interface SpawnedStack {
   cleanup(): Promise<void>;
 }
 
-/** `npm start` as a developer runs it, on the given ports and a throwaway data folder. */
-export async function spawnStack(env: Record<string, string>, options: { nodeOptions?: string } = {}): Promise<SpawnedStack> {
+/**
+ * `npm start` as a developer runs it (`artifacts`: `npm run start:artifacts`), on the given ports
+ * and a throwaway data folder.
+ */
+export async function spawnStack(env: Record<string, string>, options: { nodeOptions?: string; artifacts?: boolean } = {}): Promise<SpawnedStack> {
   const dataDir = await mkdtemp(join(tmpdir(), "user-service-start-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", ...(options.artifacts ? ["--artifacts"] : [])], {
     env: {
       // The e2e stack in vitest's main process set its own variables there: not this stack's.
       ...dropStackEnvironment({ ...process.env }),
