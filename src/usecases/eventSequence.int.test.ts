@@ -78,9 +78,13 @@ describe("per-user event sequence (SPEC 12.7)", () => {
     // before: optimistic locking); adds do not touch the version: each that lost only the
     // sequence race read again and committed, until the address limit (3 held, 5 allowed).
     const fulfilled = (kind: number) => results.filter((r, i) => i % 3 === kind && r.status === "fulfilled").length;
-    expect(fulfilled(0) + fulfilled(2)).toBeGreaterThanOrEqual(1);
+    const profileChanges = fulfilled(0) + fulfilled(2);
+    expect(profileChanges).toBeGreaterThanOrEqual(1);
     expect(fulfilled(1)).toBe(MAX_EMAILS_PER_USER - 3);
-    expect(n).toBeGreaterThanOrEqual(before + 4);
+    // One event per committed write (a switch to the address already primary writes none): how
+    // many updates and switches win depends on timing, so the count is bounded, not fixed.
+    expect(n).toBeGreaterThanOrEqual(before + fulfilled(1) + 1);
+    expect(n).toBeLessThanOrEqual(before + fulfilled(1) + profileChanges);
     const adds = (await eventsOf(alice.userId)).filter((e) => e.detailType === "email.added").length;
     expect(adds).toBe(MAX_EMAILS_PER_USER - 1);
     for (const r of results) {
