@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConcurrentModificationError, NotFoundError } from "../../domain/errors.js";
 import { SequenceConflictError } from "../../domain/events.js";
 import type { AccountPurgeStore } from "../../ports/accountPurgeStore.js";
@@ -7,6 +7,7 @@ import { batchGetItems } from "./batchGetItems.js";
 import { keys } from "./keys.js";
 import { OUTBOX_RETENTION_SECONDS, putOutboxEvent } from "./outboxItems.js";
 import { sequenceOfItem, toProfile, type ProfileItem } from "./profileItems.js";
+import { queryAll } from "./queryAll.js";
 import { queryUserPartition } from "./queryUserPartition.js";
 import { GSI2 } from "./tableDefinition.js";
 import { transactWrite, type NamedItem } from "./transact.js";
@@ -43,23 +44,17 @@ const USER_RATE_SCOPE = "verify-user";
 export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableName: string): AccountPurgeStore {
   return {
     async dueForPurge(now, limit) {
-      const userIds: string[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI2,
-            KeyConditionExpression: "GSI2PK = :pk AND GSI2SK <= :now",
-            ExpressionAttributeValues: { ":pk": keys.statusIndexPartition("deleted"), ":now": now },
-            Limit: limit - userIds.length,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        userIds.push(...(page.Items ?? []).map((item) => String(item.userId)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && userIds.length < limit);
-      return userIds;
+      const items = await queryAll(
+        db,
+        {
+          TableName: tableName,
+          IndexName: GSI2,
+          KeyConditionExpression: "GSI2PK = :pk AND GSI2SK <= :now",
+          ExpressionAttributeValues: { ":pk": keys.statusIndexPartition("deleted"), ":now": now },
+        },
+        limit,
+      );
+      return items.map((item) => String(item.userId));
     },
 
     async purge(userId, { now, dueOnly, event }) {
@@ -221,23 +216,14 @@ export function createDynamoAccountPurgeStore(db: DynamoDBDocumentClient, tableN
   }
 
   async function keysOfPartition(pk: string): Promise<Key[]> {
-    const found: Key[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: "PK = :pk",
-          ExpressionAttributeValues: { ":pk": pk },
-          ProjectionExpression: "PK, SK",
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map((item) => ({ PK: String(item.PK), SK: String(item.SK) })));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const items = await queryAll(db, {
+      TableName: tableName,
+      KeyConditionExpression: "PK = :pk",
+      ExpressionAttributeValues: { ":pk": pk },
+      ProjectionExpression: "PK, SK",
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ PK: String(item.PK), SK: String(item.SK) }));
   }
 
   /** BatchWriteItem in 25s; what DynamoDB hands back unprocessed is sent again with backoff. */

@@ -1,5 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.js";
+import { queryAll } from "./queryAll.js";
 
 /**
  * A user's partition (profile, addresses, codes), strongly consistent, every page: a read that
@@ -11,23 +12,13 @@ export async function queryUserPartition(
   userId: string,
   sortKeyPrefix?: string,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: sortKeyPrefix ? "PK = :pk AND begins_with(SK, :prefix)" : "PK = :pk",
-        ExpressionAttributeValues: {
-          ":pk": keys.userPartition(userId),
-          ...(sortKeyPrefix ? { ":prefix": sortKeyPrefix } : {}),
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return queryAll(db, {
+    TableName: tableName,
+    KeyConditionExpression: sortKeyPrefix ? "PK = :pk AND begins_with(SK, :prefix)" : "PK = :pk",
+    ExpressionAttributeValues: {
+      ":pk": keys.userPartition(userId),
+      ...(sortKeyPrefix ? { ":prefix": sortKeyPrefix } : {}),
+    },
+    ConsistentRead: true,
+  });
 }

@@ -1,7 +1,8 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { PendingSignUp, SignUpMarkers } from "../../ports/signUpMarkers.js";
 import { keys } from "./keys.js";
+import { queryAll } from "./queryAll.js";
 import { GSI2, TTL_ATTRIBUTE } from "./tableDefinition.js";
 import type { NamedItem } from "./transact.js";
 
@@ -30,24 +31,18 @@ export function createSignUpMarkerStore(db: DynamoDBDocumentClient, tableName: s
     },
 
     async dueSignUpMarkers(dueBy, limit) {
-      const found: PendingSignUp[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: GSI2,
-            KeyConditionExpression: "GSI2PK = :pk AND GSI2SK <= :due",
-            // "~" sorts after every character of an ISO date and of a username's "#" separator.
-            ExpressionAttributeValues: { ":pk": keys.signUpMarkerIndexPartition, ":due": `${dueBy}#~` },
-            Limit: limit - found.length,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        found.push(...(page.Items ?? []).map(toPendingSignUp));
-        start = page.LastEvaluatedKey;
-      } while (start && found.length < limit);
-      return found;
+      const items = await queryAll(
+        db,
+        {
+          TableName: tableName,
+          IndexName: GSI2,
+          KeyConditionExpression: "GSI2PK = :pk AND GSI2SK <= :due",
+          // "~" sorts after every character of an ISO date and of a username's "#" separator.
+          ExpressionAttributeValues: { ":pk": keys.signUpMarkerIndexPartition, ":due": `${dueBy}#~` },
+        },
+        limit,
+      );
+      return items.map(toPendingSignUp);
     },
 
     async deferSignUpMarker(username, dueAt) {
