@@ -9,10 +9,11 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalConfig } from "../../local/gateway/localEndpoints.js";
 import { localEndpoint } from "../../src/adapters/localEndpoint.js";
+import { launchChromium, screenshot, screenshotFailures, WAIT } from "./chromium.js";
 import { openStack, type StackUnderTest } from "./stackUnderTest.js";
 
 /**
@@ -23,10 +24,7 @@ import { openStack, type StackUnderTest } from "./stackUnderTest.js";
  * works only through the page's controls.
  */
 
-const SCREENSHOTS = path.resolve("test-results/screenshots");
 const README_IMAGE = path.resolve("docs/images/admin-console.png");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WAIT = { timeout: 20_000, interval: 250 };
 const PASSWORD = "Admin-Console-Pass-1!";
 const run = randomUUID().slice(0, 8);
 const adminAddress = `admin-${run}@example.com`;
@@ -42,7 +40,7 @@ const accounts: Record<string, { userId: string; accessToken: string }> = {};
 
 const byTestId = (id: string) => page.getByTestId(id);
 const text = async (id: string) => ((await byTestId(id).textContent()) ?? "").trim();
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const listed = (userId: string) => page.locator(`[data-testid="admin-list-item"][data-user-id="${userId}"]`);
 
 async function cognito<T>(use: (client: CognitoIdentityProviderClient) => Promise<T>): Promise<T> {
@@ -104,8 +102,6 @@ async function lookUp(query: string) {
 
 describe("admin console", () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     mkdirSync(path.dirname(README_IMAGE), { recursive: true });
     stack = await openStack();
     config = (await (await fetch(`${stack.url}/_local/config`)).json()) as LocalConfig;
@@ -113,20 +109,12 @@ describe("admin console", () => {
     // The first admin is made the documented way: npm run admin -- EMAIL (then a new sign-in).
     await promisify(execFile)("npx", ["tsx", "local/makeAdmin.ts", adminAddress], { env: { ...process.env, API_URL: stack.url } });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (error) => pageErrors.push(error.message));
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await shot(`failed-admin-${task.name.replace(/\W+/g, "-").slice(0, 60)}`).catch(() => undefined);
-    });
-  });
+  screenshotFailures("failed-admin-", () => page);
 
   afterAll(async () => {
     await browser?.close();

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRoutesOf, readServerlessFunctions } from "../../local/lambda/serverlessFunctions.js";
+import { launchChromium, screenshot, screenshotFailures, WAIT } from "./chromium.js";
 import { openStack, type StackUnderTest } from "./stackUnderTest.js";
 
 /**
@@ -13,9 +12,6 @@ import { openStack, type StackUnderTest } from "./stackUnderTest.js";
  * pasted into the Authorize dialog.
  */
 
-const SCREENSHOTS = path.resolve("test-results/screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WAIT = { timeout: 20_000, interval: 250 };
 const PASSWORD = "Api-Docs-Pass-1!";
 const address = `docs-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -28,7 +24,7 @@ const requestsElsewhere: string[] = [];
 
 const byTestId = (id: string) => page.getByTestId(id);
 const text = async (id: string) => ((await byTestId(id).textContent()) ?? "").trim();
-const shot = (name: string, on = page) => on.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string, on = page) => screenshot(on, name);
 
 async function newPage(): Promise<Page> {
   const opened = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -88,22 +84,12 @@ async function tryGetMe(on: Page): Promise<string> {
 
 describe("the API docs at /docs", () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await openStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic"],
-    });
+    browser = await launchChromium();
     page = await newPage();
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await shot(`failed-docs-${task.name.replace(/\W+/g, "-").slice(0, 60)}`).catch(() => undefined);
-    });
-  });
+  screenshotFailures("failed-docs-", () => page);
 
   afterAll(async () => {
     await browser?.close();

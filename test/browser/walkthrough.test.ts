@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, screenshot, screenshotFailures, WAIT } from "./chromium.js";
 import { openStack, type StackUnderTest } from "./stackUnderTest.js";
 
 /**
@@ -10,10 +11,7 @@ import { openStack, type StackUnderTest } from "./stackUnderTest.js";
  * step goes through the page's own controls, and every code is read off the page's mailbox panel.
  */
 
-const SCREENSHOTS = path.resolve("test-results/screenshots");
 const README_IMAGE = path.resolve("docs/images/web-page.png");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WAIT = { timeout: 20_000, interval: 250 };
 const PASSWORD = "Walkthrough-Pass-1!";
 
 const run = randomUUID().slice(0, 8);
@@ -29,7 +27,7 @@ const pageErrors: string[] = [];
 const byTestId = (id: string) => page.getByTestId(id);
 const text = async (id: string) => ((await byTestId(id).textContent()) ?? "").trim();
 const emailRow = (address: string) => page.locator(`[data-testid="email-row"][data-email="${address}"]`);
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 /** The newest code the mailbox panel shows for an address, waiting until one arrives. */
 async function codeFromMailbox(address: string): Promise<string> {
@@ -65,25 +63,15 @@ async function attemptSignIn(address: string): Promise<"signed in" | "refused"> 
 
 describe("web page walkthrough", () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     mkdirSync(path.dirname(README_IMAGE), { recursive: true });
     stack = await openStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(stack.url);
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await shot(`failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`).catch(() => undefined);
-    });
-  });
+  screenshotFailures("failed-", () => page);
 
   afterAll(async () => {
     await browser?.close();
